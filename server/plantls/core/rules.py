@@ -1,0 +1,111 @@
+"""Rules: small objects with a stable code, a doc and a check, and the registry that lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from plantls.core.diagnostics import Diagnostic, Severity
+from plantls.core.positions import Range
+
+if TYPE_CHECKING:
+    from plantls.core.documents import Document
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation: why it matters, an example, and the fix."""
+
+    why: str
+    example: str
+    fix: str
+
+
+class Rule:
+    """Base class for a rule. Subclasses set the class attributes and implement ``check``.
+
+    ``check`` receives the document and a language-specific analysis object and yields
+    findings built with :meth:`finding`.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    language: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    summary: ClassVar[str]
+    doc: ClassVar[RuleDoc]
+
+    def check(self, document: Document, analysis: Any) -> Iterable[Diagnostic]:
+        """Yield the findings of this rule for one document."""
+        raise NotImplementedError
+
+    def finding(
+        self,
+        range_: Range,
+        message: str,
+        severity: Severity | None = None,
+        tags: tuple[str, ...] = (),
+        data: dict[str, object] | None = None,
+    ) -> Diagnostic:
+        """A finding of this rule."""
+        return Diagnostic(
+            code=self.code,
+            message=message,
+            range=range_,
+            severity=severity or self.severity,
+            tags=tags,
+            data=data,
+        )
+
+    def markdown(self) -> str:
+        """The whole doc as markdown, as ``plantls rules CODE`` prints it."""
+        return (
+            f"# {self.code} {self.name}\n\n{self.summary}\n\n"
+            f"Default severity: {self.severity.label}\n\n"
+            f"## Why\n\n{self.doc.why.strip()}\n\n"
+            f"## Example\n\n```\n{self.doc.example.strip()}\n```\n\n"
+            f"## Fix\n\n{self.doc.fix.strip()}\n"
+        )
+
+
+class RuleRegistry:
+    """All known rules, by code."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def add(self, rule: Rule) -> None:
+        """Register one rule; codes must be unique."""
+        if rule.code in self._rules:
+            raise ValueError(f"duplicate rule code {rule.code}")
+        self._rules[rule.code] = rule
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(), key=lambda r: r.code))
+
+    def get(self, code: str) -> Rule | None:
+        """The rule with this code (case-insensitive)."""
+        return self._rules.get(code.upper())
+
+    def for_language(self, language: str) -> list[Rule]:
+        """Rules of one language, sorted by code."""
+        return [r for r in self if r.language == language]
+
+
+def code_matches(code: str, patterns: Iterable[str]) -> bool:
+    """True when ``code`` equals or starts with one of ``patterns`` (``ST``, ``ST2``, ``ST201``)."""
+    code = code.upper()
+    return any(code.startswith(p.strip().upper()) for p in patterns if p.strip())
+
+
+def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Apply ruff-style select/ignore lists; the more specific pattern wins."""
+    sel = [p.upper() for p in select if code.upper().startswith(p.strip().upper())]
+    ign = [p.upper() for p in ignore if code.upper().startswith(p.strip().upper())]
+    select = list(select)
+    if select and not sel:
+        return False
+    if not ign:
+        return True
+    return bool(sel) and max(map(len, sel)) > max(map(len, ign))
