@@ -1,16 +1,49 @@
-"""The Structured Text language object (filled in by the analysis and IDE modules)."""
+"""The Structured Text language object: parsing, indexing and caching, then delegation."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+
 from plantls.core.diagnostics import Diagnostic, Severity
-from plantls.core.documents import Document
-from plantls.core.positions import Position
+from plantls.core.documents import Document, path_to_uri
+from plantls.core.positions import Position, Range
 from plantls.core.rules import Rule
 from plantls.core.symbols import CompletionItem, Hover, Location, SignatureInfo, Symbol
-from plantls.core.workspace import Workspace
+from plantls.core.workspace import Workspace, iter_files, read_document
 from plantls.languages.st import syntax
+from plantls.languages.st.analysis import StAnalysis, analyze
+from plantls.languages.st.index import StIndex
+from plantls.languages.st.model import FileModel, build_model
 
 ST_EXTENSIONS = (".st", ".iecst", ".tcpou", ".tcgvl", ".tcdut", ".tcio", ".fun", ".typ", ".var")
+MAX_ANALYSIS_CHARS = 2_000_000
+"""Above this size a file is parsed for syntax errors only; rules and resolution are skipped."""
+
+
+@dataclass
+class _Parsed:
+    tree: syntax.SyntaxTree
+    model: FileModel
+
+
+@dataclass
+class _State:
+    """Per-workspace ST state: the index and the library stubs it has loaded."""
+
+    index: StIndex = field(default_factory=StIndex)
+    libraries: tuple[str, ...] | None = None
+
+
+def _parsed(document: Document) -> _Parsed:
+    """Parse and model a document once per version."""
+    cached = document._cache.get("st")
+    if isinstance(cached, _Parsed):
+        return cached
+    tree = syntax.parse(document.text, document.uri)
+    parsed = _Parsed(tree, build_model(tree, document.uri))
+    document._cache["st"] = parsed
+    return parsed
 
 
 class StLanguage:
@@ -26,45 +59,126 @@ class StLanguage:
 
     def rules(self) -> list[Rule]:
         """All ST rules."""
-        return []
+        from plantls.languages.st.rules import ALL_RULES
+
+        return list(ALL_RULES)
+
+    # -- index --------------------------------------------------------------------------
+    def state(self, workspace: Workspace) -> _State:
+        """The workspace's ST state, with configured library stubs loaded."""
+        state: _State = workspace.state(self.id, _State)
+        wanted = workspace.settings.st.library_paths
+        if state.libraries != wanted:
+            for uri in state.index.library_uris:
+                state.index.remove(uri)
+            state.index.library_uris.clear()
+            for path in iter_files([Path(p).expanduser() for p in wanted]):
+                if not self.detect(path.name):
+                    continue
+                doc = read_document(path, self)
+                state.index.update(_parsed(doc).model)
+                state.index.library_uris.add(path_to_uri(path))
+            state.libraries = wanted
+        return state
 
     def index(self, document: Document, workspace: Workspace) -> None:
-        """Index declarations."""
+        """Index the declarations of one document."""
+        self.state(workspace).index.update(_parsed(document).model)
 
     def forget(self, uri: str, workspace: Workspace) -> None:
-        """Drop declarations."""
+        """Drop a document's declarations."""
+        self.state(workspace).index.remove(uri)
 
+    def analysis(self, document: Document, workspace: Workspace) -> StAnalysis | None:
+        """Resolved names for a document (None above the size limit)."""
+        if len(document.text) > MAX_ANALYSIS_CHARS:
+            return None
+        state = self.state(workspace)
+        index = state.index
+        if document.uri not in index.files or index.files[document.uri] is not _parsed(
+            document
+        ).model:
+            index.update(_parsed(document).model)
+        key = ("st-analysis", index.generation)
+        cached = document._cache.get("st-analysis")
+        if isinstance(cached, tuple) and cached[0] == key:
+            return cached[1]  # type: ignore[no-any-return]
+        parsed = _parsed(document)
+        result = analyze(document, parsed.tree, parsed.model, index)
+        document._cache["st-analysis"] = (key, result)
+        return result
+
+    # -- findings -----------------------------------------------------------------------
     def diagnostics(self, document: Document, workspace: Workspace) -> list[Diagnostic]:
-        """Findings."""
-        tree = syntax.parse(document.text)
-        from plantls.core.diagnostics import Diagnostic as D
+        """Syntax errors, then every rule's findings."""
+        out: list[Diagnostic] = []
+        if document.decode_problem:
+            out.append(
+                Diagnostic(
+                    "ST001",
+                    document.decode_problem,
+                    Range(Position(0, 0), Position(0, 0)),
+                    Severity.ERROR if "binary" in document.decode_problem else Severity.WARNING,
+                )
+            )
+        parsed = _parsed(document)
+        for rng, message in syntax.syntax_errors(parsed.tree):
+            out.append(Diagnostic("ST001", message, rng, Severity.ERROR))
+        analysis = self.analysis(document, workspace)
+        if analysis is None:
+            out.append(
+                Diagnostic(
+                    "ST001",
+                    f"file has {len(document.text):,} characters; only syntax is checked above "
+                    f"{MAX_ANALYSIS_CHARS:,}",
+                    Range(Position(0, 0), Position(0, 0)),
+                    Severity.INFORMATION,
+                )
+            )
+            return out
+        if document.uri in self.state(workspace).index.library_uris:
+            return out
+        for rule in self.rules():
+            out.extend(rule.check(document, analysis))
+        return out
 
-        return [
-            D("ST001", msg, rng, Severity.ERROR) for rng, msg in syntax.syntax_errors(tree)
-        ]
-
+    # -- IDE features -------------------------------------------------------------------
     def symbols(self, document: Document, workspace: Workspace) -> list[Symbol]:
-        """Outline."""
-        return []
+        """Outline: POUs, their VAR sections and variables, methods and actions; types; GVLs."""
+        from plantls.languages.st.outline import outline
+
+        return outline(_parsed(document).model)
 
     def hover(self, document: Document, workspace: Workspace, pos: Position) -> Hover | None:
-        """Hover."""
-        return None
+        """Hover on declared symbols and standard blocks."""
+        from plantls.languages.st.hover import hover
+
+        analysis = self.analysis(document, workspace)
+        return hover(analysis, pos) if analysis else None
 
     def definition(
         self, document: Document, workspace: Workspace, pos: Position
     ) -> list[Location]:
-        """Definition."""
-        return []
+        """Where the name under the cursor is declared."""
+        from plantls.languages.st.navigation import definition
+
+        analysis = self.analysis(document, workspace)
+        return definition(analysis, pos) if analysis else []
 
     def completion(
         self, document: Document, workspace: Workspace, pos: Position
     ) -> list[CompletionItem]:
-        """Completion."""
-        return []
+        """Keywords, names in scope, members after a dot, standard blocks."""
+        from plantls.languages.st.completion import complete
+
+        analysis = self.analysis(document, workspace)
+        return complete(analysis, pos) if analysis else []
 
     def signature_help(
         self, document: Document, workspace: Workspace, pos: Position
     ) -> SignatureInfo | None:
-        """Signature help."""
-        return None
+        """Parameters of the call around the cursor."""
+        from plantls.languages.st.completion import signature_help
+
+        analysis = self.analysis(document, workspace)
+        return signature_help(analysis, pos) if analysis else None

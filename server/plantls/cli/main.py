@@ -1,0 +1,125 @@
+"""Entry point of the ``plantls`` command: serve, check and rules."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from plantls import __version__
+from plantls.core.diagnostics import Severity
+from plantls.core.language import languages
+from plantls.core.settings import Settings, find_config, load_config_file
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="plantls",
+        description="Language server and checker for PLC programs, grid models and fab recipes.",
+    )
+    parser.add_argument("--version", action="version", version=f"plantls {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP (host defaults to loopback)")
+
+    check = sub.add_parser("check", help="check files and folders, for CI")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--select", type=_codes, help="only these codes or prefixes (ST2,DSS101)")
+    check.add_argument("--ignore", type=_codes, help="skip these codes or prefixes")
+    check.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "information", "hint"],
+        help="exit 1 when a finding has this severity or worse (default: error)",
+    )
+    check.add_argument("--config", type=Path, help="settings file (default: nearest plantls.toml)")
+
+    rules = sub.add_parser("rules", help="list the rules, or print one rule's doc")
+    rules.add_argument("code", nargs="?", help="a rule code such as ST201")
+    return parser
+
+
+def _load_settings(config: Path | None, start: Path) -> tuple[Settings, list[str]]:
+    if config is not None:
+        if not config.is_file():
+            raise FileNotFoundError(f"config file not found: {config}")
+        return load_config_file(config)
+    found = find_config(start)
+    return load_config_file(found) if found else (Settings(), [])
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check files and print findings; exit 1 when any reach --fail-on."""
+    from plantls.cli.check import check_paths, with_overrides, worst_severity
+    from plantls.report import formatters
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"plantls: no such file or folder: {missing[0]}", file=sys.stderr)
+        return EXIT_ERROR
+    settings, warnings = _load_settings(args.config, args.paths[0])
+    for warning in warnings:
+        print(f"plantls: warning: {warning}", file=sys.stderr)
+    settings = with_overrides(settings, args.select, args.ignore, args.fail_on)
+    results = check_paths(args.paths, settings)
+    formatters()[args.format](results, sys.stdout)
+    worst = worst_severity(results)
+    threshold = Severity.parse(settings.rules.fail_on)
+    return EXIT_FINDINGS if worst is not None and worst >= threshold else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """List rules or print one rule's doc, like ``ruff rule``."""
+    all_rules = [rule for lang in languages() for rule in lang.rules()]
+    if args.code:
+        code = args.code.upper()
+        for rule in all_rules:
+            if rule.code == code:
+                print(rule.markdown())
+                return EXIT_OK
+        print(f"plantls: unknown rule {args.code!r}; `plantls rules` lists them", file=sys.stderr)
+        return EXIT_ERROR
+    for rule in sorted(all_rules, key=lambda r: r.code):
+        print(f"{rule.code:<7} {rule.severity.label:<11} {rule.name:<32} {rule.summary}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the language server."""
+    from plantls.lsp.server import serve_stdio, serve_tcp
+
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            print("plantls: --tcp expects HOST:PORT or PORT", file=sys.stderr)
+            return EXIT_ERROR
+        serve_tcp(host or "127.0.0.1", int(port))
+    else:
+        serve_stdio()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"check": cmd_check, "rules": cmd_rules, "serve": cmd_serve}
+    if args.command not in handlers:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except (OSError, ValueError) as exc:
+        print(f"plantls: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,565 @@
+"""The declarations of one ST file: POUs, variables, types and global variable lists.
+
+Built from the syntax tree in one pass over the top-level nodes. Names keep the user's
+spelling; lookups are case-insensitive (IEC 61131-3 identifiers are), so every map is keyed
+by the upper-case name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from tree_sitter import Node
+
+from plantls.core.positions import Range
+from plantls.languages.st.syntax import SyntaxTree
+
+VAR_SECTIONS = {
+    "var_block": "VAR",
+    "var_input": "VAR_INPUT",
+    "var_output": "VAR_OUTPUT",
+    "var_in_out": "VAR_IN_OUT",
+    "var_temp": "VAR_TEMP",
+    "var_external": "VAR_EXTERNAL",
+    "var_global": "VAR_GLOBAL",
+    "var_config": "VAR_CONFIG",
+    "var_access": "VAR_ACCESS",
+}
+POU_NODES = {
+    "program_declaration": "PROGRAM",
+    "function_block_declaration": "FUNCTION_BLOCK",
+    "function_declaration": "FUNCTION",
+    "method_declaration": "METHOD",
+    "property_declaration": "PROPERTY",
+    "interface_declaration": "INTERFACE",
+    "method_signature": "METHOD",
+    "property_signature": "PROPERTY",
+}
+STATEMENT_FIELDS = ("body",)
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type as written in a declaration.
+
+    ``kind`` is ``named`` (elementary or user type), ``array``, ``pointer``, ``reference``,
+    ``string``, ``enum`` (inline), ``struct`` (inline) or ``subrange``.
+    """
+
+    kind: str
+    name: str = ""
+    element: TypeRef | None = None
+    bounds: tuple[tuple[int | None, int | None], ...] = ()
+    text: str = ""
+
+    @property
+    def key(self) -> str:
+        """Upper-case name for lookups (named types)."""
+        return self.name.upper()
+
+    def __str__(self) -> str:
+        return self.text or self.name
+
+
+@dataclass
+class VarDecl:
+    """A declared variable, parameter, struct field or global."""
+
+    name: str
+    type: TypeRef | None
+    section: str
+    uri: str
+    range: Range
+    """Range of the name."""
+    decl_range: Range
+    node: Node | None = None
+    init: Node | None = None
+    constant: bool = False
+    retain: bool = False
+    address: str = ""
+    comment: str = ""
+    owner: str = ""
+    """Name of the POU, type or GVL that declares it."""
+
+    @property
+    def key(self) -> str:
+        """Upper-case name."""
+        return self.name.upper()
+
+    @property
+    def is_input(self) -> bool:
+        """A VAR_INPUT."""
+        return self.section == "VAR_INPUT"
+
+    @property
+    def is_output(self) -> bool:
+        """A VAR_OUTPUT."""
+        return self.section == "VAR_OUTPUT"
+
+    @property
+    def is_global(self) -> bool:
+        """Declared in a global variable list."""
+        return self.section == "VAR_GLOBAL"
+
+
+@dataclass
+class Pou:
+    """A program organisation unit or one of its members (method, property, action)."""
+
+    name: str
+    kind: str
+    uri: str
+    range: Range
+    name_range: Range
+    node: Node
+    return_type: TypeRef | None = None
+    extends: str = ""
+    implements: tuple[str, ...] = ()
+    vars: dict[str, VarDecl] = field(default_factory=dict)
+    sections: list[tuple[str, Range, list[VarDecl]]] = field(default_factory=list)
+    members: dict[str, Pou] = field(default_factory=dict)
+    body: list[Node] = field(default_factory=list)
+    parent: Pou | None = None
+    comment: str = ""
+    access: str = ""
+
+    @property
+    def key(self) -> str:
+        """Upper-case name."""
+        return self.name.upper()
+
+    @property
+    def qualified_name(self) -> str:
+        """``FB.Method`` for members, the name otherwise."""
+        return f"{self.parent.name}.{self.name}" if self.parent else self.name
+
+    def inputs(self) -> list[VarDecl]:
+        """VAR_INPUT and VAR_IN_OUT parameters in order."""
+        return [v for v in self.vars.values() if v.section in ("VAR_INPUT", "VAR_IN_OUT")]
+
+    def outputs(self) -> list[VarDecl]:
+        """VAR_OUTPUT parameters in order."""
+        return [v for v in self.vars.values() if v.section == "VAR_OUTPUT"]
+
+
+@dataclass
+class TypeDecl:
+    """A user type from a TYPE ... END_TYPE block."""
+
+    name: str
+    kind: str
+    """``ENUM``, ``STRUCT``, ``UNION``, ``ALIAS``, ``SUBRANGE`` or ``ARRAY``."""
+    uri: str
+    range: Range
+    name_range: Range
+    node: Node
+    fields: dict[str, VarDecl] = field(default_factory=dict)
+    values: dict[str, VarDecl] = field(default_factory=dict)
+    """Enum values, as constants of the enum type."""
+    base: TypeRef | None = None
+    extends: str = ""
+    comment: str = ""
+
+    @property
+    def key(self) -> str:
+        """Upper-case name."""
+        return self.name.upper()
+
+
+@dataclass
+class Gvl:
+    """A global variable list: a file's VAR_GLOBAL blocks, named after the file (TwinCAT)."""
+
+    name: str
+    uri: str
+    range: Range
+    vars: dict[str, VarDecl] = field(default_factory=dict)
+    sections: list[tuple[str, Range, list[VarDecl]]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Upper-case name."""
+        return self.name.upper()
+
+
+@dataclass
+class FileModel:
+    """Everything one file declares."""
+
+    uri: str
+    pous: dict[str, Pou] = field(default_factory=dict)
+    types: dict[str, TypeDecl] = field(default_factory=dict)
+    gvls: dict[str, Gvl] = field(default_factory=dict)
+    duplicates: list[tuple[VarDecl | Pou | TypeDecl, str]] = field(default_factory=list)
+    """Declarations whose name was already taken in the same scope, with the scope's name."""
+
+    def all_pous(self) -> list[Pou]:
+        """POUs and their members, outer first."""
+        out: list[Pou] = []
+        for pou in self.pous.values():
+            out.append(pou)
+            out.extend(pou.members.values())
+        return out
+
+
+class ModelBuilder:
+    """Builds a FileModel from a syntax tree."""
+
+    def __init__(self, st: SyntaxTree, uri: str) -> None:
+        self.st = st
+        self.uri = uri
+        self.model = FileModel(uri)
+        self._comments = self._collect_comments()
+
+    # -- helpers ------------------------------------------------------------------------
+    def _collect_comments(self) -> dict[int, str]:
+        """Comment text by line (the last comment on each line)."""
+        out: dict[int, str] = {}
+        root = self.st.root
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type == "comment":
+                text = self.st.text(node).strip()
+                for opener, closer in (("(*", "*)"), ("/*", "*/"), ("//", "")):
+                    if text.startswith(opener):
+                        text = text[len(opener) :]
+                        if closer and text.endswith(closer):
+                            text = text[: -len(closer)]
+                        break
+                out[node.start_point[0]] = text.strip()
+            elif node.child_count:
+                stack.extend(node.children)
+        return out
+
+    def _comment_for(self, node: Node) -> str:
+        line = node.end_point[0]
+        if line in self._comments:
+            return self._comments[line]
+        start = node.start_point[0]
+        return self._comments.get(start - 1, "") if start > 0 else ""
+
+    def _name(self, node: Node | None) -> str:
+        return self.st.text(node) if node is not None else ""
+
+    # -- types --------------------------------------------------------------------------
+    def type_ref(self, node: Node | None) -> TypeRef | None:
+        """A TypeRef from a type node."""
+        if node is None:
+            return None
+        text = " ".join(self.st.text(node).split())
+        kind = node.type
+        if kind in ("elementary_type", "identifier", "qualified_identifier", "generic_type"):
+            return TypeRef("named", name=text, text=text)
+        if kind == "string_type":
+            base = text.split("(")[0].split("[")[0].strip()
+            return TypeRef("string", name=base.upper(), text=text)
+        if kind == "array_type":
+            bounds: list[tuple[int | None, int | None]] = []
+            for sub in node.children_by_field_name("range"):
+                bounds.append((self._int(sub.child_by_field_name("lower")),
+                               self._int(sub.child_by_field_name("upper"))))
+            element = self.type_ref(node.child_by_field_name("element_type"))
+            return TypeRef("array", element=element, bounds=tuple(bounds), text=text)
+        if kind == "pointer_type":
+            target = self.type_ref(node.child_by_field_name("target"))
+            return TypeRef("pointer", element=target, text=text)
+        if kind == "reference_type":
+            target = self.type_ref(node.child_by_field_name("target") or _last_named(node))
+            return TypeRef("reference", element=target, text=text)
+        if kind == "enumerated_type_inline":
+            return TypeRef("enum", text=text)
+        if kind == "structure_type_inline":
+            return TypeRef("struct", text=text)
+        if kind in ("subrange_type", "subrange"):
+            base = node.child_by_field_name("base") or node.child_by_field_name("type")
+            name = self.st.text(base) if base is not None else "DINT"
+            return TypeRef("subrange", name=name, text=text)
+        return TypeRef("named", name=text, text=text)
+
+    def _int(self, node: Node | None) -> int | None:
+        if node is None:
+            return None
+        text = self.st.text(node).replace("_", "").strip()
+        try:
+            if "#" in text:
+                base, _, digits = text.rpartition("#")
+                radix = base.rsplit("#", 1)[-1]
+                return int(digits, int(radix)) if radix.isdigit() else int(digits)
+            return int(text)
+        except ValueError:
+            return None
+
+    # -- variables ----------------------------------------------------------------------
+    def var_section(self, node: Node, owner: str) -> tuple[str, list[VarDecl]]:
+        """The section keyword and its variables."""
+        section = VAR_SECTIONS.get(node.type, "VAR")
+        first = self.st.text(node).split(None, 1)[0].upper() if node.child_count else ""
+        if first in ("VAR_INST", "VAR_STAT"):
+            section = first
+        qualifiers = {
+            self.st.text(q).upper()
+            for child in node.children
+            if child.type == "var_qualifier_list"
+            for q in child.named_children
+        }
+        header = self.st.text(node).split("\n", 1)[0].upper()
+        constant = "CONSTANT" in qualifiers or " CONSTANT" in header
+        retain = bool({"RETAIN", "PERSISTENT"} & qualifiers)
+        decls: list[VarDecl] = []
+        for child in node.named_children:
+            if child.type == "variable_declaration":
+                decls.extend(self.variables(child, section, owner, constant, retain))
+        return section, decls
+
+    def variables(
+        self, node: Node, section: str, owner: str, constant: bool = False, retain: bool = False
+    ) -> list[VarDecl]:
+        """The variables of one declaration line (``a, b : INT := 1;``)."""
+        type_ref = self.type_ref(node.child_by_field_name("type"))
+        inits = node.children_by_field_name("initial_value")
+        address = node.child_by_field_name("address")
+        comment = self._comment_for(node)
+        out = []
+        for name in node.children_by_field_name("names"):
+            if not name.is_named:
+                continue
+            out.append(
+                VarDecl(
+                    name=self.st.text(name),
+                    type=type_ref,
+                    section=section,
+                    uri=self.uri,
+                    range=self.st.range(name),
+                    decl_range=self.st.range(node),
+                    node=node,
+                    init=inits[0] if inits else None,
+                    constant=constant,
+                    retain=retain,
+                    address=self.st.text(address) if address is not None else "",
+                    comment=comment,
+                    owner=owner,
+                )
+            )
+        return out
+
+    def _add_vars(
+        self,
+        target: dict[str, VarDecl],
+        sections: list[tuple[str, Range, list[VarDecl]]],
+        node: Node,
+        owner: str,
+    ) -> None:
+        section, decls = self.var_section(node, owner)
+        sections.append((section, self.st.range(node), decls))
+        for decl in decls:
+            if decl.key in target:
+                self.model.duplicates.append((decl, owner))
+            else:
+                target[decl.key] = decl
+
+    # -- POUs ---------------------------------------------------------------------------
+    def pou(self, node: Node, parent: Pou | None = None) -> Pou | None:
+        """A POU (or method/property) from its declaration node."""
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return None
+        kind = POU_NODES.get(node.type, "PROGRAM")
+        if kind == "METHOD" and self.st.text(node).lstrip().upper().startswith("ACTION"):
+            kind = "ACTION"
+        ret = node.child_by_field_name("return_type") or (
+            node.child_by_field_name("type") if kind == "PROPERTY" else None
+        )
+        extends = node.child_by_field_name("extends")
+        pou = Pou(
+            name=self.st.text(name_node),
+            kind=kind,
+            uri=self.uri,
+            range=self.st.range(node),
+            name_range=self.st.range(name_node),
+            node=node,
+            return_type=self.type_ref(ret),
+            extends=self.st.text(extends) if extends is not None else "",
+            implements=tuple(self.st.text(n) for n in node.children_by_field_name("implements")),
+            parent=parent,
+            comment=self._comment_for(name_node),
+        )
+        for child in node.named_children:
+            if child.type in VAR_SECTIONS:
+                self._add_vars(pou.vars, pou.sections, child, pou.qualified_name)
+            elif child.type in POU_NODES:
+                member = self.pou(child, pou)
+                if member is None:
+                    continue
+                if member.key in pou.members:
+                    self.model.duplicates.append((member, pou.name))
+                else:
+                    pou.members[member.key] = member
+            elif child.type == "property_accessor":
+                pou.body.extend(child.children_by_field_name("body"))
+        pou.body.extend(node.children_by_field_name("body"))
+        return pou
+
+    def type_declaration(self, node: Node) -> None:
+        """Every type in a TYPE ... END_TYPE block."""
+        for definition in node.named_children:
+            if definition.type != "type_definition":
+                continue
+            name_node = definition.child_by_field_name("name")
+            body = definition.child_by_field_name("definition")
+            if name_node is None:
+                continue
+            name = self.st.text(name_node)
+            decl = TypeDecl(
+                name=name,
+                kind="ALIAS",
+                uri=self.uri,
+                range=self.st.range(definition),
+                name_range=self.st.range(name_node),
+                node=definition,
+                comment=self._comment_for(name_node),
+            )
+            if body is not None and body.type == "enumerated_type_inline":
+                decl.kind = "ENUM"
+                base = body.child_by_field_name("base") or body.child_by_field_name("type")
+                decl.base = self.type_ref(base) if base is not None else None
+                enum_type = TypeRef("named", name=name, text=name)
+                for enumerator in body.named_children:
+                    if enumerator.type != "enumerator":
+                        continue
+                    value_name = enumerator.child_by_field_name("name")
+                    if value_name is None:
+                        continue
+                    value = VarDecl(
+                        name=self.st.text(value_name),
+                        type=enum_type,
+                        section="ENUM",
+                        uri=self.uri,
+                        range=self.st.range(value_name),
+                        decl_range=self.st.range(enumerator),
+                        node=enumerator,
+                        init=enumerator.child_by_field_name("value"),
+                        constant=True,
+                        comment=self._comment_for(enumerator),
+                        owner=name,
+                    )
+                    if value.key in decl.values:
+                        self.model.duplicates.append((value, name))
+                    else:
+                        decl.values[value.key] = value
+            elif body is not None and body.type == "structure_type_inline":
+                is_union = self.st.text(body).lstrip().upper().startswith("UNION")
+                decl.kind = "UNION" if is_union else "STRUCT"
+                ext = body.child_by_field_name("extends") or definition.child_by_field_name(
+                    "extends"
+                )
+                decl.extends = self.st.text(ext) if ext is not None else ""
+                for fnode in body.named_children:
+                    if fnode.type not in ("structure_field", "variable_declaration"):
+                        continue
+                    for var in self._fields(fnode, name):
+                        if var.key in decl.fields:
+                            self.model.duplicates.append((var, name))
+                        else:
+                            decl.fields[var.key] = var
+            elif body is not None:
+                decl.base = self.type_ref(body)
+                decl.kind = {"array": "ARRAY", "subrange": "SUBRANGE"}.get(
+                    decl.base.kind if decl.base else "", "ALIAS"
+                )
+            self._add_type(decl)
+
+    def _fields(self, node: Node, owner: str) -> list[VarDecl]:
+        if node.type == "variable_declaration":
+            return self.variables(node, "FIELD", owner)
+        name = node.child_by_field_name("name")
+        names = [name] if name is not None else node.children_by_field_name("names")
+        names = [n for n in names if n.is_named]
+        type_ref = self.type_ref(node.child_by_field_name("type"))
+        inits = node.children_by_field_name("initial_value") or node.children_by_field_name(
+            "value"
+        )
+        return [
+            VarDecl(
+                name=self.st.text(n),
+                type=type_ref,
+                section="FIELD",
+                uri=self.uri,
+                range=self.st.range(n),
+                decl_range=self.st.range(node),
+                node=node,
+                init=inits[0] if inits else None,
+                comment=self._comment_for(node),
+                owner=owner,
+            )
+            for n in names
+        ]
+
+    def _add_type(self, decl: TypeDecl) -> None:
+        if decl.key in self.model.types or decl.key in self.model.pous:
+            self.model.duplicates.append((decl, ""))
+        else:
+            self.model.types[decl.key] = decl
+
+    def global_block(self, node: Node, gvl_name: str) -> None:
+        """A VAR_GLOBAL block (or a top-level VAR block of a B&R .var file)."""
+        gvl = self.model.gvls.get(gvl_name.upper())
+        if gvl is None:
+            gvl = Gvl(name=gvl_name, uri=self.uri, range=self.st.range(node))
+            self.model.gvls[gvl.key] = gvl
+        target = node
+        if node.type == "global_var_declaration_block":
+            for child in node.named_children:
+                if child.type in VAR_SECTIONS:
+                    target = child
+                    break
+        section, decls = self.var_section(target, gvl_name)
+        section = "VAR_GLOBAL"
+        for d in decls:
+            d.section = section
+        gvl.sections.append((section, self.st.range(node), decls))
+        for decl in decls:
+            if decl.key in gvl.vars:
+                self.model.duplicates.append((decl, gvl_name))
+            else:
+                gvl.vars[decl.key] = decl
+
+    def build(self) -> FileModel:
+        """Walk the top level of the tree."""
+        gvl_name = PurePath(self.uri.rsplit("/", 1)[-1]).stem
+        for node in _top_level(self.st.root):
+            if node.type in POU_NODES:
+                pou = self.pou(node)
+                if pou is None:
+                    continue
+                if pou.key in self.model.pous or pou.key in self.model.types:
+                    self.model.duplicates.append((pou, ""))
+                else:
+                    self.model.pous[pou.key] = pou
+            elif node.type == "type_declaration":
+                self.type_declaration(node)
+            elif node.type == "global_var_declaration_block" or node.type in VAR_SECTIONS:
+                self.global_block(node, gvl_name)
+        return self.model
+
+
+def _top_level(root: Node) -> list[Node]:
+    """Top-level declarations, looking through namespaces and stray ERROR wrappers."""
+    out: list[Node] = []
+    for node in root.named_children:
+        if node.type in ("namespace_declaration", "ERROR"):
+            out.extend(_top_level(node))
+        else:
+            out.append(node)
+    return out
+
+
+def _last_named(node: Node) -> Node | None:
+    children = node.named_children
+    return children[-1] if children else None
+
+
+def build_model(st: SyntaxTree, uri: str) -> FileModel:
+    """The declarations of one parsed ST file."""
+    return ModelBuilder(st, uri).build()

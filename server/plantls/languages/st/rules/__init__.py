@@ -1,0 +1,8 @@
+"""All Structured Text rules, in code order."""
+
+from __future__ import annotations
+
+from plantls.languages.st.rules import control_flow
+from plantls.languages.st.rules.base import StRule
+
+ALL_RULES: list[StRule] = sorted([*control_flow.RULES], key=lambda r: r.code)
