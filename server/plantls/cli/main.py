@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP (host defaults to loopback)")
+    serve.add_argument(
+        "--tcp", metavar="HOST:PORT", help="listen on TCP (host defaults to loopback)"
+    )
 
     check = sub.add_parser("check", help="check files and folders, for CI")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")

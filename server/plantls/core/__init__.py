@@ -1,1 +1,1 @@
-"""LSP-free types shared by every layer: positions, documents, findings, rules, symbols, settings."""
+"""LSP-free types shared by every layer: positions, documents, findings, rules, settings."""

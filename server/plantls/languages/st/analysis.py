@@ -243,9 +243,11 @@ class Resolver:
             if not child.is_named:
                 continue
             fname = node.field_name_for_child(i)
-            if child.type.endswith("_statement") or fname in ("body", "consequence"):
-                self.statement(child, pou)
-            elif child.type in ("elsif_clause", "else_clause", "case_clause"):
+            if (
+                child.type.endswith("_statement")
+                or fname in ("body", "consequence")
+                or child.type in ("elsif_clause", "else_clause", "case_clause")
+            ):
                 self.statement(child, pou)
             elif child.type == "case_value":
                 self.expression(child, pou)

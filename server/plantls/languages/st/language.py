@@ -13,8 +13,12 @@ from plantls.core.symbols import CompletionItem, Hover, Location, SignatureInfo,
 from plantls.core.workspace import Workspace, iter_files, read_document
 from plantls.languages.st import syntax
 from plantls.languages.st.analysis import StAnalysis, analyze
+from plantls.languages.st.completion import complete, signature_help
+from plantls.languages.st.hover import hover
 from plantls.languages.st.index import StIndex
 from plantls.languages.st.model import FileModel, build_model
+from plantls.languages.st.navigation import definition
+from plantls.languages.st.outline import outline
 
 ST_EXTENSIONS = (".st", ".iecst", ".tcpou", ".tcgvl", ".tcdut", ".tcio", ".fun", ".typ", ".var")
 MAX_ANALYSIS_CHARS = 2_000_000
@@ -145,14 +149,10 @@ class StLanguage:
     # -- IDE features -------------------------------------------------------------------
     def symbols(self, document: Document, workspace: Workspace) -> list[Symbol]:
         """Outline: POUs, their VAR sections and variables, methods and actions; types; GVLs."""
-        from plantls.languages.st.outline import outline
-
         return outline(_parsed(document).model)
 
     def hover(self, document: Document, workspace: Workspace, pos: Position) -> Hover | None:
         """Hover on declared symbols and standard blocks."""
-        from plantls.languages.st.hover import hover
-
         analysis = self.analysis(document, workspace)
         return hover(analysis, pos) if analysis else None
 
@@ -160,8 +160,6 @@ class StLanguage:
         self, document: Document, workspace: Workspace, pos: Position
     ) -> list[Location]:
         """Where the name under the cursor is declared."""
-        from plantls.languages.st.navigation import definition
-
         analysis = self.analysis(document, workspace)
         return definition(analysis, pos) if analysis else []
 
@@ -169,8 +167,6 @@ class StLanguage:
         self, document: Document, workspace: Workspace, pos: Position
     ) -> list[CompletionItem]:
         """Keywords, names in scope, members after a dot, standard blocks."""
-        from plantls.languages.st.completion import complete
-
         analysis = self.analysis(document, workspace)
         return complete(analysis, pos) if analysis else []
 
@@ -178,7 +174,5 @@ class StLanguage:
         self, document: Document, workspace: Workspace, pos: Position
     ) -> SignatureInfo | None:
         """Parameters of the call around the cursor."""
-        from plantls.languages.st.completion import signature_help
-
         analysis = self.analysis(document, workspace)
         return signature_help(analysis, pos) if analysis else None
