@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from plantls.core.diagnostics import Diagnostic
+from plantls.core.diagnostics import Diagnostic, Severity
 from plantls.core.documents import Document, decode_text, path_to_uri, uri_to_path
 from plantls.core.language import Language, language_by_id, language_for_path
 from plantls.core.rules import is_selected
@@ -15,6 +16,7 @@ from plantls.core.settings import Settings
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "_Boot"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
+SEVERITY_NAMES = {"ERROR", "WARNING", "INFORMATION", "INFO", "HINT"}
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path]:
@@ -166,19 +168,33 @@ class Workspace:
             if not is_selected(d.code, rules.select, rules.ignore):
                 continue
             override = rules.severity.get(d.code)
-            if override:
-                from plantls.core.diagnostics import Severity
-
-                try:
-                    d = _with_severity(d, Severity.parse(override))
-                except ValueError:
-                    pass
+            if override and override.upper() in SEVERITY_NAMES:
+                d = replace(d, severity=Severity.parse(override))
             out.append(d)
         out.sort(key=Diagnostic.sort_key)
         return out
 
 
-def _with_severity(d: Diagnostic, severity: Any) -> Diagnostic:
-    from dataclasses import replace
 
-    return replace(d, severity=severity)
+
+ANALYSIS_LIMIT_CHARS = 2_000_000
+"""Documents longer than this are not analysed in the editor (it would block it for seconds)."""
+
+
+def analysis_limit_finding(doc: Document) -> Diagnostic | None:
+    """An information finding when ``doc`` is too large to analyse, else None."""
+    size = len(doc.text)
+    if size <= ANALYSIS_LIMIT_CHARS:
+        return None
+    from plantls.core.diagnostics import Severity
+    from plantls.core.positions import Position, Range
+
+    return Diagnostic(
+        code="size-limit",
+        message=(
+            f"document has {size:,} characters, over the {ANALYSIS_LIMIT_CHARS:,} character "
+            "limit; checks and IDE features are off for it (run `plantls check` instead)"
+        ),
+        range=Range(Position(0, 0), Position(0, 0)),
+        severity=Severity.INFORMATION,
+    )

@@ -1,0 +1,27 @@
+"""LSP features, one small module each, registered in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from plantls.lsp.features import (
+    configuration,
+    diagnostics,
+    indexing,
+    lifecycle,
+    navigation,
+    stats,
+    sync,
+    writing,
+)
+
+if TYPE_CHECKING:
+    from plantls.lsp.server import PlantLanguageServer
+
+FEATURES = (lifecycle, configuration, indexing, sync, diagnostics, navigation, writing, stats)
+
+
+def register_all(server: PlantLanguageServer) -> None:
+    """Register every feature module's handlers on ``server``."""
+    for module in FEATURES:
+        module.register(server)

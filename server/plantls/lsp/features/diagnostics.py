@@ -1,0 +1,35 @@
+"""Pull diagnostics (``textDocument/diagnostic``); pushing lives in ``lsp.publisher``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from plantls.lsp.server import PlantLanguageServer
+
+Report = types.RelatedFullDocumentDiagnosticReport | types.RelatedUnchangedDocumentDiagnosticReport
+
+
+def _empty() -> Report:
+    return types.RelatedFullDocumentDiagnosticReport(items=[])
+
+
+def register(server: PlantLanguageServer) -> None:
+    """Register the pull diagnostics handler."""
+    options = types.DiagnosticOptions(
+        identifier="plantls", inter_file_dependencies=True, workspace_diagnostics=False
+    )
+
+    @server.handle(types.TEXT_DOCUMENT_DIAGNOSTIC, options, default=_empty)
+    def pull(params: types.DocumentDiagnosticParams) -> Report:
+        uri = params.text_document.uri
+        result_id = server.publisher.result_id(uri)
+        if result_id is None:
+            return _empty()
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=server.publisher.compute(uri), result_id=result_id
+        )

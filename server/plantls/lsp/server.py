@@ -1,0 +1,212 @@
+"""The plantls language server object and the functions that run it over stdio or TCP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Callable, Generator
+from functools import wraps
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from plantls import __version__
+from plantls.core.documents import Document
+from plantls.core.language import Language, language_by_id
+from plantls.core.workspace import Workspace, analysis_limit_finding
+from plantls.lsp.publisher import DiagnosticsService
+from plantls.lsp.settings import SettingsState
+
+logger = logging.getLogger("plantls.lsp")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PlantProtocol(LanguageServerProtocol):
+    """pygls protocol that always negotiates UTF-16 positions, the unit core counts in."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        """Drop the client's position encoding preferences so that UTF-16 is chosen."""
+        general = params.capabilities.general
+        if general is not None:
+            general.position_encodings = None
+        return (yield from super().lsp_initialize(params))
+
+
+def capability(caps: Any, dotted: str, default: Any = None) -> Any:
+    """A nested client capability such as ``window.work_done_progress``, or ``default``."""
+    value = caps
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return default
+    return value
+
+
+class PlantLanguageServer(LanguageServer):
+    """pygls server holding the core workspace and the per-session protocol state."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            name="plantls",
+            version=__version__,
+            protocol_cls=PlantProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.core = Workspace()
+        self.request_counts: Counter[str] = Counter()
+        self.generation = 0
+        """Bumped whenever any document, the index or the settings change."""
+        self.index_ready = asyncio.Event()
+        self.config = SettingsState()
+        self.publisher = DiagnosticsService(self)
+
+    # -- client capabilities -------------------------------------------------------------
+    def client_supports(self, dotted: str) -> bool:
+        """True when the client advertises a capability (``text_document.diagnostic``)."""
+        try:
+            caps = self.client_capabilities
+        except Exception:
+            return False
+        return bool(capability(caps, dotted, False))
+
+    def client_capability(self, dotted: str) -> Any:
+        """A nested client capability value, or None."""
+        try:
+            caps = self.client_capabilities
+        except Exception:
+            return None
+        return capability(caps, dotted)
+
+    async def wait_indexed(self, timeout: float = 5.0) -> None:
+        """Wait (a bounded time) for the first workspace index, so answers see all files."""
+        if self.index_ready.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.index_ready.wait(), timeout)
+
+    # -- documents -----------------------------------------------------------------------
+    def touch(self) -> None:
+        """Record that something changed that may affect any document's results."""
+        self.generation += 1
+
+    def open_document(self, doc: Document) -> None:
+        """Put an editor document into the core workspace (too-large ones are not indexed)."""
+        if analysis_limit_finding(doc) is None:
+            self.core.open(doc)
+        else:
+            self.core.open_documents[doc.uri] = doc
+            lang = language_by_id(doc.language_id)
+            if lang is not None:
+                lang.forget(doc.uri, self.core)
+        self.touch()
+
+    def target(self, uri: str) -> tuple[Document, Language] | None:
+        """The document and its language for an IDE request, or None to answer nothing."""
+        doc = self.core.get(uri)
+        if doc is None or analysis_limit_finding(doc) is not None:
+            return None
+        lang = language_by_id(doc.language_id)
+        if lang is None:
+            return None
+        return doc, lang
+
+    # -- messages ------------------------------------------------------------------------
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        """Write to the client's log (window/logMessage) and to stderr's logger."""
+        level = {
+            types.MessageType.Error: logging.ERROR,
+            types.MessageType.Warning: logging.WARNING,
+        }.get(kind, logging.INFO)
+        logger.log(level, "%s", message)
+        with contextlib.suppress(Exception):  # no connection yet, or it is gone
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def log_exception(self, where: str) -> None:
+        """Log the exception being handled, with its traceback."""
+        self.log(f"{where} failed:\n{traceback.format_exc()}", types.MessageType.Error)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        """Show a message to the user (window/showMessage)."""
+        try:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        except Exception:
+            logger.exception("cannot show message")
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Errors outside our handlers (bad JSON, unknown documents) go to the log only."""
+        self.log(f"{getattr(source, '__name__', source)}: {error}", types.MessageType.Error)
+
+    # -- handler registration ------------------------------------------------------------
+    def handle(
+        self, method: str, options: Any = None, default: Callable[[], Any] = lambda: None
+    ) -> Callable[[F], F]:
+        """Register a feature whose failures are logged and answered with ``default()``."""
+
+        def decorator(fn: F) -> F:
+            if asyncio.iscoroutinefunction(fn):
+
+                @wraps(fn)
+                async def run_async(params: Any) -> Any:
+                    self.request_counts[method] += 1
+                    try:
+                        return await fn(params)
+                    except Exception:
+                        self.log_exception(method)
+                        return default()
+
+                wrapper: Any = run_async
+            else:
+
+                @wraps(fn)
+                def run(params: Any) -> Any:
+                    self.request_counts[method] += 1
+                    try:
+                        return fn(params)
+                    except Exception:
+                        self.log_exception(method)
+                        return default()
+
+                wrapper = run
+            self.feature(method, options)(wrapper)
+            return fn
+
+        return decorator
+
+
+def create_server() -> PlantLanguageServer:
+    """A new server with every feature registered."""
+    from plantls.lsp.features import register_all
+
+    server = PlantLanguageServer()
+    register_all(server)
+    return server
+
+
+def _setup_logging() -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(
+            stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+        )
+
+
+def serve_stdio() -> None:
+    """Serve one client over stdin/stdout (stdout carries only LSP messages)."""
+    _setup_logging()
+    create_server().start_io()
+
+
+def serve_tcp(host: str = "127.0.0.1", port: int = 2087) -> None:
+    """Serve over TCP; binds to loopback unless another host is given."""
+    _setup_logging()
+    create_server().start_tcp(host, port)
