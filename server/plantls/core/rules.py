@@ -93,19 +93,20 @@ class RuleRegistry:
         return [r for r in self if r.language == language]
 
 
-def code_matches(code: str, patterns: Iterable[str]) -> bool:
-    """True when ``code`` equals or starts with one of ``patterns`` (``ST``, ``ST2``, ``ST201``)."""
-    code = code.upper()
-    return any(code.startswith(p.strip().upper()) for p in patterns if p.strip())
+def _longest_match(code: str, patterns: Iterable[str]) -> int:
+    """Length of the longest pattern that ``code`` starts with, or -1."""
+    lengths = [len(p) for p in (x.strip().upper() for x in patterns) if p and code.startswith(p)]
+    return max(lengths, default=-1)
 
 
 def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    """Apply ruff-style select/ignore lists; the more specific pattern wins."""
-    sel = [p.upper() for p in select if code.upper().startswith(p.strip().upper())]
-    ign = [p.upper() for p in ignore if code.upper().startswith(p.strip().upper())]
+    """Apply ruff-style select/ignore lists of codes or prefixes; the more specific one wins.
+
+    An empty ``select`` selects everything.
+    """
+    code = code.upper()
     select = list(select)
-    if select and not sel:
+    selected = _longest_match(code, select) if select else 0
+    if selected < 0:
         return False
-    if not ign:
-        return True
-    return bool(sel) and max(map(len, sel)) > max(map(len, ign))
+    return selected > _longest_match(code, ignore)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from tree_sitter import Node
 
@@ -72,6 +72,8 @@ class StAnalysis:
     refs: list[Ref] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     _by_node: dict[int, Ref] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Facts that several rules derive from this analysis, computed once (see rules.base)."""
 
     def ref_at(self, node: Node) -> Ref | None:
         """The ref recorded for an identifier node."""
@@ -174,13 +176,19 @@ class Resolver:
             value = self.index.field_of_type(target, name)
             return ("enum", value) if value else ("unknown", None)
         if obj.kind == "pou" and isinstance(target, Pou):
-            if target.kind in ("PROGRAM", "FUNCTION_BLOCK"):
+            if target.kind in ("PROGRAM", "FUNCTION_BLOCK", "INTERFACE"):
                 member = self.index.member_of_pou(target, name)
                 if isinstance(member, VarDecl):
                     return "var", member
                 if isinstance(member, Pou):
                     return "pou", member
+            else:
+                param = self.index.interface_of(target).vars.get(name.upper())
+                if param is not None:
+                    return "var", param
             return "unknown", None
+        if obj.kind == "std_fb" and isinstance(target, stdlib.FunctionBlockDef):
+            return self._member_of(target, name)
         if obj.kind == "var" and isinstance(target, VarDecl):
             what = self.a.members_of_type(target.type)
             return self._member_of(what, name)
@@ -317,9 +325,10 @@ class Resolver:
                 self.expression(idx, pou)
             return head
         if kind == "dereference_expression":
+            # ``p^ := x`` writes what p points at; the pointer itself is only read.
             ptr = node.child_by_field_name("pointer")
             if ptr is not None:
-                self.expression(ptr, pou, write=write)
+                self.expression(ptr, pou)
             return None
         if kind == "structure_initializer":
             for f in node.named_children:
@@ -348,15 +357,21 @@ class Resolver:
         return head
 
     def arguments(self, args: Node, pou: Pou, callee: Ref | None) -> None:
-        """Resolve call arguments; formal parameter names are not scope lookups."""
+        """Resolve call arguments; formal parameter names resolve against the callee."""
         for arg in args.named_children:
             if arg.type == "named_argument":
-                self.argument(arg, pou)
+                self.argument(arg, pou, callee)
             else:
                 self.expression(arg, pou)
 
-    def argument(self, arg: Node, pou: Pou) -> None:
+    def argument(self, arg: Node, pou: Pou, callee: Ref | None = None) -> None:
         """A formal argument ``name := value`` or output binding ``name => var``."""
+        name = arg.child_by_field_name("name")
+        if name is not None and callee is not None:
+            text = self.st.text(name)
+            kind, target = self.member(callee, text)
+            ref = self._record(name, text, kind, target, pou, False, qualified=True)
+            ref.read = False
         value = arg.child_by_field_name("value")
         is_output = any(c.type == "=>" for c in arg.children)
         if value is not None:
