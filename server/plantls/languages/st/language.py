@@ -50,6 +50,11 @@ def _parsed(document: Document) -> _Parsed:
     return parsed
 
 
+def _skipped(message: str, severity: Severity = Severity.INFORMATION) -> Diagnostic:
+    """A finding at the top of the file about checking that could not be done fully."""
+    return Diagnostic("ST002", message, Range(Position(0, 0), Position(0, 0)), severity)
+
+
 class StLanguage:
     """IEC 61131-3 Structured Text."""
 
@@ -108,7 +113,10 @@ class StLanguage:
         if isinstance(cached, tuple) and cached[0] == key:
             return cached[1]  # type: ignore[no-any-return]
         parsed = _parsed(document)
-        result = analyze(document, parsed.tree, parsed.model, index)
+        try:
+            result = analyze(document, parsed.tree, parsed.model, index)
+        except RecursionError:
+            return None
         document._cache["st-analysis"] = (key, result)
         return result
 
@@ -117,33 +125,27 @@ class StLanguage:
         """Syntax errors, then every rule's findings."""
         out: list[Diagnostic] = []
         if document.decode_problem:
-            out.append(
-                Diagnostic(
-                    "ST001",
-                    document.decode_problem,
-                    Range(Position(0, 0), Position(0, 0)),
-                    Severity.ERROR if "binary" in document.decode_problem else Severity.WARNING,
-                )
-            )
+            out.append(_skipped(document.decode_problem, Severity.WARNING))
         parsed = _parsed(document)
         for rng, message in syntax.syntax_errors(parsed.tree):
             out.append(Diagnostic("ST001", message, rng, Severity.ERROR))
         analysis = self.analysis(document, workspace)
         if analysis is None:
-            out.append(
-                Diagnostic(
-                    "ST001",
-                    f"file has {len(document.text):,} characters; only syntax is checked above "
-                    f"{MAX_ANALYSIS_CHARS:,}",
-                    Range(Position(0, 0), Position(0, 0)),
-                    Severity.INFORMATION,
-                )
+            reason = (
+                f"the file has {len(document.text):,} characters, over the "
+                f"{MAX_ANALYSIS_CHARS:,} limit"
+                if len(document.text) > MAX_ANALYSIS_CHARS
+                else "the code is nested too deeply"
             )
+            out.append(_skipped(f"only syntax was checked: {reason}"))
             return out
         if document.uri in self.state(workspace).index.library_uris:
             return out
         for rule in self.rules():
-            out.extend(rule.check(document, analysis))
+            try:
+                out.extend(rule.check(document, analysis))
+            except RecursionError:
+                out.append(_skipped(f"{rule.code} was skipped: the code is nested too deeply"))
         return out
 
     # -- IDE features -------------------------------------------------------------------

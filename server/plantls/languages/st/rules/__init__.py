@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plantls.languages.st.rules import control_flow
+from plantls.languages.st.rules import control_flow, syntax_rules
 from plantls.languages.st.rules.base import StRule
 
-ALL_RULES: list[StRule] = sorted([*control_flow.RULES], key=lambda r: r.code)
+ALL_RULES: list[StRule] = sorted([*syntax_rules.RULES, *control_flow.RULES], key=lambda r: r.code)
