@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,27 @@ async def still_alive(client: LanguageClient, uri: str) -> None:
         10,
     )
     assert result is None or isinstance(result, list)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    profile: str,
+    root: Path | None = None,
+    options: Any = None,
+    configuration: Any = None,
+) -> AsyncIterator[LanguageClient]:
+    """A server started for one test, with initializationOptions and client configuration."""
+    client = await CONFIG.start()
+    assert isinstance(client, LanguageClient)
+    if configuration is not None:
+        client.set_configuration(configuration, section="plantls")
+    try:
+        await initialize(client, profile, root, options)
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.shutdown_session(), 10)
+        process = client._server
+        if process is not None and process.returncode is None:
+            process.kill()
+        await asyncio.wait_for(client.stop(), 10)

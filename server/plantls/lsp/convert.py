@@ -205,16 +205,21 @@ def location(loc: core_sym.Location) -> types.Location:
 
 
 # -- hover, completion, signatures ------------------------------------------------------
-def markup(text: str, markdown: bool = True) -> types.MarkupContent:
-    """Markdown text as MarkupContent, or plain text for clients without markdown."""
-    kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
-    return types.MarkupContent(kind=kind, value=text)
+Format = types.MarkupKind | None
+"""How a client wants documentation: markdown, plain text, or (None) a bare string."""
 
 
-def hover(h: core_sym.Hover, markdown: bool = True) -> types.Hover:
+def markup(text: str, fmt: Format = types.MarkupKind.Markdown) -> types.MarkupContent | str:
+    """Markdown text as the client wants it (markdown is shown as is to plain-text clients)."""
+    if fmt is None:
+        return text
+    return types.MarkupContent(kind=fmt, value=text)
+
+
+def hover(h: core_sym.Hover, fmt: Format = types.MarkupKind.Markdown) -> types.Hover:
     """Core hover to LSP."""
     return types.Hover(
-        contents=markup(h.markdown, markdown),
+        contents=markup(h.markdown, fmt),
         range=range_(h.range) if h.range is not None else None,
     )
 
@@ -228,40 +233,44 @@ def snippet_to_text(snippet: str) -> str:
     return re.sub(r"\\([$}\\])", r"\1", text)
 
 
-def completion_item(item: core_sym.CompletionItem, snippets: bool) -> types.CompletionItem:
+def completion_item(
+    item: core_sym.CompletionItem, snippets: bool, fmt: Format = types.MarkupKind.Markdown
+) -> types.CompletionItem:
     """Core completion candidate to LSP; snippets become plain text when unsupported."""
     insert = item.insert_text
-    fmt: types.InsertTextFormat | None = None
+    text_format: types.InsertTextFormat | None = None
     if item.snippet and insert is not None:
         if snippets:
-            fmt = types.InsertTextFormat.Snippet
+            text_format = types.InsertTextFormat.Snippet
         else:
             insert = snippet_to_text(insert)
-            fmt = types.InsertTextFormat.PlainText
+            text_format = types.InsertTextFormat.PlainText
     return types.CompletionItem(
         label=item.label,
         kind=_COMPLETION_KIND.get(item.kind, types.CompletionItemKind.Text),
         detail=item.detail or None,
-        documentation=markup(item.documentation) if item.documentation else None,
+        documentation=markup(item.documentation, fmt) if item.documentation else None,
         insert_text=insert,
-        insert_text_format=fmt,
+        insert_text_format=text_format,
         sort_text=item.sort_text,
     )
 
 
-def signature_help(sig: core_sym.SignatureInfo, markdown: bool = True) -> types.SignatureHelp:
+def signature_help(
+    sig: core_sym.SignatureInfo, fmt: Format = types.MarkupKind.Markdown
+) -> types.SignatureHelp:
     """Core signature to LSP signature help with one signature."""
     params = [
         types.ParameterInformation(
             label=p.label,
-            documentation=markup(p.documentation, markdown) if p.documentation else None,
+            documentation=markup(p.documentation, fmt) if p.documentation else None,
         )
         for p in sig.parameters
     ]
     active = sig.active_parameter if 0 <= sig.active_parameter < len(params) else None
     info = types.SignatureInformation(
         label=sig.label,
-        documentation=markup(sig.documentation, markdown) if sig.documentation else None,
+        documentation=markup(sig.documentation, fmt) if sig.documentation else None,
         parameters=params,
         active_parameter=active,
     )

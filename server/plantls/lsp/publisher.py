@@ -67,8 +67,8 @@ class DiagnosticsService:
     # -- delivering ----------------------------------------------------------------------
     def publish(self, uri: str, only_if_changed: bool = False) -> None:
         """Push the current findings of an open document."""
-        if not self.push:
-            return
+        if not self.push or not self.server.index_ready.is_set():
+            return  # the first check waits for settings and the index (no flicker)
         doc = self.server.core.open_documents.get(uri)
         if doc is None:
             return

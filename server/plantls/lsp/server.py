@@ -87,6 +87,14 @@ class PlantLanguageServer(LanguageServer):
             return None
         return capability(caps, dotted)
 
+    def text_format(self, dotted: str) -> types.MarkupKind | None:
+        """The best format in a client's list (hover's ``content_format``...); None: plain str."""
+        formats = self.client_capability(dotted) or []
+        for kind in (types.MarkupKind.Markdown, types.MarkupKind.PlainText):
+            if kind in formats:
+                return kind
+        return None
+
     async def wait_indexed(self, timeout: float = 5.0) -> None:
         """Wait (a bounded time) for the first workspace index, so answers see all files."""
         if self.index_ready.is_set():

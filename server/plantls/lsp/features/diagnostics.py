@@ -23,7 +23,8 @@ def register(server: PlantLanguageServer) -> None:
     )
 
     @server.handle(types.TEXT_DOCUMENT_DIAGNOSTIC, options, default=_empty)
-    def pull(params: types.DocumentDiagnosticParams) -> Report:
+    async def pull(params: types.DocumentDiagnosticParams) -> Report:
+        await server.wait_indexed()
         uri = params.text_document.uri
         result_id = server.publisher.result_id(uri)
         if result_id is None:

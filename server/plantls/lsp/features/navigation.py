@@ -27,10 +27,7 @@ def register(server: PlantLanguageServer) -> None:
         found = lang.hover(doc, server.core, convert.to_core_position(params.position, doc))
         if found is None or not found.markdown:
             return None
-        markdown = "markdown" in (
-            server.client_capability("text_document.hover.content_format") or ["markdown"]
-        )
-        return convert.hover(found, markdown)
+        return convert.hover(found, server.text_format("text_document.hover.content_format"))
 
     @server.handle(types.TEXT_DOCUMENT_DEFINITION)
     async def definition(params: types.DefinitionParams) -> list[types.Location] | None:

@@ -29,7 +29,8 @@ def register(server: PlantLanguageServer) -> None:
         snippets = server.client_supports(
             "text_document.completion.completion_item.snippet_support"
         )
-        items = [convert.completion_item(item, snippets) for item in found]
+        fmt = server.text_format("text_document.completion.completion_item.documentation_format")
+        items = [convert.completion_item(item, snippets, fmt) for item in found]
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.handle(
@@ -47,7 +48,7 @@ def register(server: PlantLanguageServer) -> None:
         )
         if found is None:
             return None
-        formats = server.client_capability(
+        fmt = server.text_format(
             "text_document.signature_help.signature_information.documentation_format"
         )
-        return convert.signature_help(found, "markdown" in (formats or ["markdown"]))
+        return convert.signature_help(found, fmt)
