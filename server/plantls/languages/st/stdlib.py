@@ -606,13 +606,19 @@ def _timer(name: str, time_type: str) -> list[FunctionBlockDef]:
 
 
 _COUNTER_CALL_NOTE = (
-    "The count inputs are edge-triggered inside the block, which only sees an edge if it is "
-    "called in the scan before and the scan of the change: call the instance every scan."
+    "The block finds edges by comparing each count input with its value in the previous "
+    "call, so call the instance once in every scan: a block skipped in some scans misses "
+    "counts or makes some up."
+)
+_COUNTER_TYPE_NOTE = (
+    " IEC 61131-3 declares PV and CV as INT; CODESYS and TwinCAT declare them as WORD, so "
+    "CV may need a conversion there."
 )
 
 
 def _counters(suffix: str, pv_type: str) -> list[FunctionBlockDef]:
     rng = f"the largest {pv_type} value" if suffix else "the largest INT value (32767)"
+    type_note = "" if suffix else _COUNTER_TYPE_NOTE
     ctu = FunctionBlockDef(
         name=f"CTU{suffix}",
         inputs=(
@@ -630,7 +636,7 @@ def _counters(suffix: str, pv_type: str) -> list[FunctionBlockDef]:
         behaviour=(
             "While R is TRUE, CV is 0. Otherwise each rising edge of CU adds 1 to CV, which "
             f"stops at {rng} instead of overflowing. Q is TRUE when CV >= PV; counting goes "
-            "on past PV. " + _COUNTER_CALL_NOTE
+            "on past PV. " + _COUNTER_CALL_NOTE + type_note
         ),
         example=(
             "fbBottleCount(CU := bBottleSensor, R := bResetCount, PV := 24);\n"
@@ -656,7 +662,7 @@ def _counters(suffix: str, pv_type: str) -> list[FunctionBlockDef]:
         behaviour=(
             "While LD is TRUE, CV is loaded with PV. Otherwise each rising edge of CD "
             "subtracts 1 from CV, which stops at the smallest value of its type. Q is TRUE "
-            "when CV <= 0. " + _COUNTER_CALL_NOTE
+            "when CV <= 0. " + _COUNTER_CALL_NOTE + type_note
         ),
         example=(
             "fbCapsLeft(CD := bCapFed, LD := bMagazineRefilled, PV := 500);\n"
@@ -686,6 +692,7 @@ def _counters(suffix: str, pv_type: str) -> list[FunctionBlockDef]:
             "a rising edge of CD subtracts 1 (edges on both in the same call cancel out). CV "
             "stops at the limits of its type. QU is CV >= PV, QD is CV <= 0. "
             + _COUNTER_CALL_NOTE
+            + type_note
         ),
         example=(
             "fbBuffer(CU := bBottleIn, CD := bBottleOut, R := bClearLine, PV := 40);\n"
@@ -1116,6 +1123,26 @@ def _range_text(t: ElementaryType) -> str:
     return f"{t.min} … {t.max}"
 
 
+_TEXT_EXAMPLE = {
+    "bool": ": 'TRUE' or 'FALSE'",
+    "time": ", written like a literal (T#1S500MS gives 'T#1s500ms')",
+    "date": ", written like a literal of the type",
+    "real": " in decimal notation",
+    "signed": " in decimal notation",
+    "unsigned": " in decimal notation",
+}
+
+
+def _char_text(s: ElementaryType, d: ElementaryType) -> str:
+    if d.category == "string":
+        return "A string holding just that character."
+    if s.category == "string":
+        return "The first character of the text."
+    if s.category == "char" and d.category == "char":
+        return "Converts between a single-byte and a wide character."
+    return "Converts between a character and its character code."
+
+
 def _conversion_text(src: str, dst: str) -> tuple[str, str]:
     """(summary, details) for SRC_TO_DST."""
     s, d = ELEMENTARY_TYPES[src], ELEMENTARY_TYPES[dst]
@@ -1124,12 +1151,14 @@ def _conversion_text(src: str, dst: str) -> tuple[str, str]:
         return head, "0 gives FALSE, any other value TRUE."
     if s.category == "bool" and d.category != "string":
         return head, "TRUE gives 1, FALSE gives 0."
+    if s.category == "char" or d.category == "char":
+        return head, _char_text(s, d)
     if d.category == "string":
-        return head, ("The value as text, written the way a literal of the type is written "
-                      "(a TIME gives e.g. 'T#1s500ms').")
+        return head, "The value as text" + _TEXT_EXAMPLE.get(s.category, "") + "."
     if s.category == "string":
-        return head, (f"Parses the text as a {dst} value. There is no error output: check "
-                      "text that comes from operators or other systems before converting.")
+        return head, (f"Parses the text as a value of type {dst}. There is no error output: "
+                      "check text that comes from operators or other systems before "
+                      "converting.")
     if (src, dst) in _TIMEDATE_PAIRS:
         if dst in ("DATE", "LDATE"):
             return head, "Keeps the date and drops the time of day."
@@ -1144,8 +1173,6 @@ def _conversion_text(src: str, dst: str) -> tuple[str, str]:
     if d.category in ("time", "date"):
         return head, (f"Takes the number as a count of {_TIME_UNIT[dst]} (CODESYS and "
                       "TwinCAT).")
-    if s.category == "char" or d.category == "char":
-        return head, "Maps between a character and its character code."
     if s.category == "real" and d.category in ("signed", "unsigned", "bit"):
         return head, (f"Rounds to the nearest integer (use TRUNC to cut the fraction off "
                       f"instead). Values outside {_range_text(d)} do not fit and give an "
