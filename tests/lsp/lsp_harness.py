@@ -230,3 +230,12 @@ async def running(
         if process is not None and process.returncode is None:
             process.kill()
         await asyncio.wait_for(client.stop(), 10)
+
+
+def handler_errors(client: LanguageClient) -> list[str]:
+    """Tracebacks the server logged from its own handlers (they answered an empty result)."""
+    return [
+        m.message
+        for m in client.log_messages
+        if m.type == types.MessageType.Error and " failed:\n" in m.message
+    ]

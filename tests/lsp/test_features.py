@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsp_harness import CONFIG, PROFILES, index_done, initialize, open_doc
+from lsp_harness import CONFIG, PROFILES, handler_errors, index_done, initialize, open_doc
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -52,6 +52,12 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, roo
     await index_done(lsp_client)
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest.fixture(autouse=True)
+def _no_handler_errors(client: LanguageClient):
+    yield
+    assert handler_errors(client) == []
 
 
 def pos(line: int, character: int) -> types.Position:
