@@ -232,3 +232,38 @@ def test_serve_tcp_on_loopback() -> None:
     finally:
         proc.kill()
         proc.wait(10)
+
+
+@pytest.mark.parametrize("profile", ["visual-studio-code", "neovim", "emacs"])
+async def test_positions_are_utf16_for_every_client(profile: str, tmp_path: Path) -> None:
+    """Neovim 0.11 prefers UTF-8 and Emacs UTF-32; the server still speaks UTF-16."""
+    client = await _start_with(capabilities(profile), tmp_path)
+    try:
+        line = "(*😀*) x := x + ;"  # the emoji is 1 code point, 2 UTF-16 units, 4 bytes
+        text = f"PROGRAM Main\nVAR\n    x : INT;\nEND_VAR\n{line}\nEND_PROGRAM\n"
+        uri = open_doc(client, tmp_path / "astral.st", text)
+        found = await diagnostics(client, uri, lambda ds: "ST001" in codes(ds))
+        error = next(d for d in found if d.code == "ST001")
+        # 8 in "x := x + ;", plus "(*😀*) ": 7 UTF-16 units (6 code points, 9 UTF-8 bytes)
+        assert error.range.start.character == 15
+    finally:
+        await _stop(client)
+
+
+async def test_added_workspace_folder_is_indexed(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (second / "gvl.st").write_text(GVL)
+    async with running("visual-studio-code", first) as client:
+        user = open_doc(client, first / "user.st", USER)
+        await diagnostics(client, user, lambda ds: "ST101" in codes(ds))
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri=second.as_uri(), name="second")],
+                    removed=[],
+                )
+            )
+        )
+        await diagnostics(client, user, lambda ds: "ST101" not in codes(ds))

@@ -224,13 +224,40 @@ def hover(h: core_sym.Hover, fmt: Format = types.MarkupKind.Markdown) -> types.H
     )
 
 
-_SNIPPET_PLACEHOLDER = re.compile(r"\$\{\d+(?::((?:[^}\\]|\\.)*))?\}|\$\d+")
+_TABSTOP = re.compile(r"\$(\d+|[A-Za-z_]\w*)")
+_OPEN = re.compile(r"\$\{(\d+|[A-Za-z_]\w*)(:|\||\})")
+
+
+def _snippet_text(s: str, i: int, nested: bool) -> tuple[str, int]:
+    out: list[str] = []
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s) and s[i + 1] in "$}\\,|":
+            out.append(s[i + 1])
+            i += 2
+        elif nested and ch == "}":
+            return "".join(out), i + 1
+        elif (m := _OPEN.match(s, i)) is not None:
+            i = m.end()
+            if m.group(2) == ":":  # ${1:default}: keep the default
+                text, i = _snippet_text(s, i, nested=True)
+                out.append(text)
+            elif m.group(2) == "|":  # ${1|a,b|}: keep the first choice
+                end = s.find("|}", i)
+                end = len(s) if end == -1 else end
+                out.append(s[i:end].split(",")[0])
+                i = end + 2
+        elif (m := _TABSTOP.match(s, i)) is not None:
+            i = m.end()
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out), i
 
 
 def snippet_to_text(snippet: str) -> str:
     """Plain text of an LSP snippet: placeholders become their defaults, tab stops vanish."""
-    text = _SNIPPET_PLACEHOLDER.sub(lambda m: m.group(1) or "", snippet)
-    return re.sub(r"\\([$}\\])", r"\1", text)
+    return _snippet_text(snippet, 0, nested=False)[0]
 
 
 def completion_item(
