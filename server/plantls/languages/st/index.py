@@ -17,6 +17,8 @@ class StIndex:
 
     files: dict[str, FileModel] = field(default_factory=dict)
     library_uris: set[str] = field(default_factory=set)
+    known_libraries: frozenset[str] = frozenset()
+    """Upper-case library namespaces (``st.known_libraries``) whose qualified names are accepted."""
     generation: int = 0
     _built: int = -1
     _pous: dict[str, list[Pou]] = field(default_factory=dict)
@@ -76,12 +78,14 @@ class StIndex:
         """The declaration that carries a POU's variables.
 
         B&R keeps a function's interface in a ``.fun`` file and its body in a ``.st`` file
-        that declares no variables; the body then resolves through the interface.
+        of the same folder that declares no variables; the body then resolves through the
+        interface.
         """
         if pou.vars or pou.parent is not None:
             return pou
+        folder = pou.uri.rsplit("/", 1)[0]
         for other in self.pous(pou.name):
-            if other is not pou and other.vars:
+            if other is not pou and other.vars and other.uri.rsplit("/", 1)[0] == folder:
                 return other
         return pou
 

@@ -88,6 +88,9 @@ class StLanguage:
                 state.index.update(_parsed(doc).model)
                 state.index.library_uris.add(path_to_uri(path))
             state.libraries = wanted
+        state.index.known_libraries = frozenset(
+            name.upper() for name in workspace.settings.st.known_libraries
+        )
         return state
 
     def index(self, document: Document, workspace: Workspace) -> None:

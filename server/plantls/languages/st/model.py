@@ -81,6 +81,8 @@ class VarDecl:
     comment: str = ""
     owner: str = ""
     """Name of the POU, type or GVL that declares it."""
+    pragmas: str = ""
+    """Pragmas (``{attribute 'hide'}``) on the declaration's line or the lines just above."""
 
     @property
     def key(self) -> str:
@@ -176,6 +178,8 @@ class Gvl:
     range: Range
     vars: dict[str, VarDecl] = field(default_factory=dict)
     sections: list[tuple[str, Range, list[VarDecl]]] = field(default_factory=list)
+    pragmas: str = ""
+    """Pragmas just above its VAR_GLOBAL blocks (``{attribute 'qualified_only'}``)."""
 
     @property
     def key(self) -> str:
@@ -211,6 +215,7 @@ class ModelBuilder:
         self.uri = uri
         self.model = FileModel(uri)
         self._comments = self._collect_comments()
+        self._original_lines = (st.original or st.source).splitlines()
 
     # -- helpers ------------------------------------------------------------------------
     def _collect_comments(self) -> dict[int, str]:
@@ -239,6 +244,25 @@ class ModelBuilder:
             return self._comments[line]
         start = node.start_point[0]
         return self._comments.get(start - 1, "") if start > 0 else ""
+
+    def pragmas_before(self, node: Node) -> str:
+        """Pragma text on the node's first line before it, and on pragma-only lines above.
+
+        Dialect handling blanks pragmas in the parsed text, so they are read from the user's.
+        """
+        lines = self._original_lines
+        row, col = node.start_point
+        if row >= len(lines):
+            return ""
+        found = [lines[row][:col]] if "{" in lines[row][:col] else []
+        row -= 1
+        while row >= 0:
+            text = lines[row].strip()
+            if not (text.startswith("{") and text.endswith("}")):
+                break
+            found.append(text)
+            row -= 1
+        return " ".join(found)
 
     def _name(self, node: Node | None) -> str:
         return self.st.text(node) if node is not None else ""
@@ -321,6 +345,7 @@ class ModelBuilder:
         inits = node.children_by_field_name("initial_value")
         address = node.child_by_field_name("address")
         comment = self._comment_for(node)
+        pragmas = self.pragmas_before(node)
         out = []
         for name in node.children_by_field_name("names"):
             if not name.is_named:
@@ -340,6 +365,7 @@ class ModelBuilder:
                     address=self.st.text(address) if address is not None else "",
                     comment=comment,
                     owner=owner,
+                    pragmas=pragmas,
                 )
             )
         return out
@@ -397,6 +423,14 @@ class ModelBuilder:
                 else:
                     pou.members[member.key] = member
             elif child.type == "property_accessor":
+                # GET and SET locals share the property's scope; a name both declare
+                # resolves to the first declaration.
+                for sub in child.named_children:
+                    if sub.type in VAR_SECTIONS:
+                        section, decls = self.var_section(sub, pou.qualified_name)
+                        pou.sections.append((section, self.st.range(sub), decls))
+                        for decl in decls:
+                            pou.vars.setdefault(decl.key, decl)
                 pou.body.extend(child.children_by_field_name("body"))
         pou.body.extend(node.children_by_field_name("body"))
         return pou
@@ -508,6 +542,7 @@ class ModelBuilder:
         if gvl is None:
             gvl = Gvl(name=gvl_name, uri=self.uri, range=self.st.range(node))
             self.model.gvls[gvl.key] = gvl
+        gvl.pragmas = " ".join(p for p in (gvl.pragmas, self.pragmas_before(node)) if p)
         target = node
         if node.type == "global_var_declaration_block":
             for child in node.named_children:
@@ -525,6 +560,23 @@ class ModelBuilder:
             else:
                 gvl.vars[decl.key] = decl
 
+    def _is_member_holder(self, node: Node) -> bool:
+        """True for the block dialect handling wrote to hold members written after a body."""
+        name_node = node.child_by_field_name("name")
+        return name_node is not None and self.st.is_synthetic(name_node)
+
+    def _merge_members(self, pou: Pou, holder: Pou) -> None:
+        """Give ``pou`` the members (and any variables) of its synthetic holder block."""
+        for member in holder.members.values():
+            member.parent = pou
+            if member.key in pou.members:
+                self.model.duplicates.append((member, pou.name))
+            else:
+                pou.members[member.key] = member
+        for key, decl in holder.vars.items():
+            pou.vars.setdefault(key, decl)
+        pou.body.extend(holder.body)
+
     def build(self) -> FileModel:
         """Walk the top level of the tree."""
         gvl_name = PurePath(self.uri.rsplit("/", 1)[-1]).stem
@@ -533,7 +585,10 @@ class ModelBuilder:
                 pou = self.pou(node)
                 if pou is None:
                     continue
-                if pou.key in self.model.pous or pou.key in self.model.types:
+                existing = self.model.pous.get(pou.key)
+                if existing is not None and self._is_member_holder(node):
+                    self._merge_members(existing, pou)
+                elif pou.key in self.model.pous or pou.key in self.model.types:
                     self.model.duplicates.append((pou, ""))
                 else:
                     self.model.pous[pou.key] = pou

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from plantls.languages.st.rules import control_flow, syntax_rules
+from plantls.languages.st.rules import control_flow, declarations, syntax_rules
 from plantls.languages.st.rules.base import StRule
 
-ALL_RULES: list[StRule] = sorted([*syntax_rules.RULES, *control_flow.RULES], key=lambda r: r.code)
+ALL_RULES: list[StRule] = sorted(
+    [*syntax_rules.RULES, *declarations.RULES, *control_flow.RULES], key=lambda r: r.code
+)
