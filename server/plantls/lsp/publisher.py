@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 CHANGE_DELAY_S = 0.04
 """Debounce after a change: a burst of keystrokes is checked once, at its latest version."""
+DELAY_PER_MCHAR_S = 0.5
+"""Extra debounce per million characters, so large documents are checked less eagerly."""
 DEPENDENT_DELAY_S = 0.3
 """Other open documents (which may use the changed one) are re-checked after a longer pause."""
 
@@ -99,7 +101,9 @@ class DiagnosticsService:
         self._dirty.add(uri)
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = self._later(CHANGE_DELAY_S, self._flush)
+        doc = self.server.core.open_documents.get(uri)
+        size = len(doc.text) if doc is not None else 0
+        self._timer = self._later(CHANGE_DELAY_S + DELAY_PER_MCHAR_S * size / 1e6, self._flush)
 
     def dependents_changed(self, uri: str | None = None) -> None:
         """Documents that may depend on ``uri`` (or on everything) need a new check."""

@@ -43,6 +43,8 @@ def register(server: PlantLanguageServer) -> None:
             configuration.apply_settings(server)
             await indexing.register_watchers(server)
             await indexing.index_workspace(server)
+        except Exception:
+            server.log_exception("workspace setup")
         finally:
             server.index_ready.set()
-        server.publisher.everything_changed()
+            server.publisher.everything_changed()
