@@ -297,8 +297,12 @@ class ModelBuilder:
         if kind == "structure_type_inline":
             return TypeRef("struct", text=text)
         if kind in ("subrange_type", "subrange"):
-            base = node.child_by_field_name("base") or node.child_by_field_name("type")
-            name = self.st.text(base) if base is not None else "DINT"
+            sub_base = node.child_by_field_name("base") or node.child_by_field_name("type")
+            if sub_base is None:  # ``INT(0..100)``: the base type is an unnamed child
+                sub_base = next(
+                    (c for c in node.named_children if c.type == "elementary_type"), None
+                )
+            name = self.st.text(sub_base) if sub_base is not None else "DINT"
             return TypeRef("subrange", name=name, text=text)
         return TypeRef("named", name=text, text=text)
 
