@@ -187,7 +187,6 @@ def analysis_limit_finding(doc: Document) -> Diagnostic | None:
     size = len(doc.text)
     if size <= ANALYSIS_LIMIT_CHARS:
         return None
-    from plantls.core.diagnostics import Severity
     from plantls.core.positions import Position, Range
 
     return Diagnostic(
