@@ -712,19 +712,16 @@ class ConstantCondition(StRule):
 
 
 def _leaves_loop(loop: Node) -> bool:
-    """True when an EXIT of this loop (not of an inner one) or a RETURN is in its body."""
-    stack = [c for c in loop.children_by_field_name("body")]
+    """True when an EXIT of this loop (not of an inner one), a RETURN or a JMP is in its body."""
+    stack = list(loop.children_by_field_name("body"))
     while stack:
         node = stack.pop()
-        if node.type == "return_statement" or node.type == "exit_statement":
+        if node.type in ("return_statement", "exit_statement", "jmp_statement"):
             return True
-        if node.type == "jmp_statement":
-            return True
-        for child in node.named_children:
-            if child.type in LOOPS:
-                stack.extend(_returns_only(child))
-            else:
-                stack.append(child)
+        if node.type in LOOPS:
+            stack.extend(_returns_only(node))
+        else:
+            stack.extend(node.named_children)
     return False
 
 
