@@ -119,7 +119,7 @@ class DiagnosticsService:
     def everything_changed(self) -> None:
         """Settings or the index changed: re-check every open document now."""
         for uri in list(self.server.core.open_documents):
-            self.publish(uri, only_if_changed=True)
+            self._publish_one(uri, only_if_changed=True)
         self._refresh()
 
     # -- internals -----------------------------------------------------------------------
@@ -137,11 +137,18 @@ class DiagnosticsService:
         except Exception:
             self.server.log_exception("diagnostics")
 
+    def _publish_one(self, uri: str, only_if_changed: bool = False) -> None:
+        """Publish one document; a failure is logged and does not stop the others."""
+        try:
+            self.publish(uri, only_if_changed)
+        except Exception:
+            self.server.log_exception(f"diagnostics for {uri}")
+
     def _flush(self) -> None:
         self._timer = None
         dirty, self._dirty = self._dirty, set()
         for uri in dirty:
-            self.publish(uri)
+            self._publish_one(uri)
         for uri in dirty:
             self.dependents_changed(uri)
 
@@ -152,7 +159,7 @@ class DiagnosticsService:
             if uri in self._dirty:
                 continue  # its own check is already scheduled
             if "*" in languages or doc.language_id in languages:
-                self.publish(uri, only_if_changed=True)
+                self._publish_one(uri, only_if_changed=True)
         self._refresh()
 
     def _refresh(self) -> None:

@@ -73,11 +73,7 @@ class PlantLanguageServer(LanguageServer):
     # -- client capabilities -------------------------------------------------------------
     def client_supports(self, dotted: str) -> bool:
         """True when the client advertises a capability (``text_document.diagnostic``)."""
-        try:
-            caps = self.client_capabilities
-        except Exception:
-            return False
-        return bool(capability(caps, dotted, False))
+        return bool(self.client_capability(dotted))
 
     def client_capability(self, dotted: str) -> Any:
         """A nested client capability value, or None."""
