@@ -47,11 +47,10 @@ _VAR_HEADER = re.compile(
     r"^([ \t]*)(VAR)((?:[ \t]+(?:CONSTANT|RETAIN|NON_RETAIN))*)[ \t]*(?=\r?$)",
     re.IGNORECASE | re.MULTILINE,
 )
-_POU_SPAN = re.compile(
-    r"\b(PROGRAM|FUNCTION_BLOCK|FUNCTION|CLASS|INTERFACE|CONFIGURATION|TYPE)\b[\s\S]*?"
-    r"\bEND_\1\b",
-    re.IGNORECASE,
+_POU_START = re.compile(
+    r"\b(?:PROGRAM|FUNCTION_BLOCK|FUNCTION|CLASS|INTERFACE|CONFIGURATION|TYPE)\b"
 )
+_STARTS_WITH_VAR = re.compile(r"\s*VAR\b")
 
 
 def access_bindings(src: Source) -> None:
@@ -59,19 +58,23 @@ def access_bindings(src: Source) -> None:
     written as ``REF=`` (same line, shorter), so the tree holds a
     ``reference_assignment_statement`` with ``p`` on the left."""
     edits: list[Edit] = []
+    if "ACCESS" not in src.upper:
+        return
     for m in _ACCESS.finditer(src.code):
         edits.append((m.start(1), m.end(1), "REF=  "))
     src.apply(edits)
 
 
 def top_level_var_blocks(src: Source) -> None:
-    """``VAR`` or ``VAR CONSTANT`` outside any POU (B&R ``.var`` files): the header is
-    written as ``VAR_GLOBAL`` (the line grows), giving a ``global_var_declaration_block``.
-    Only headers alone on their line are changed."""
-    inside = [(m.start(), m.end()) for m in _POU_SPAN.finditer(src.code)]
+    """``VAR`` or ``VAR CONSTANT`` that opens a file, before any POU (B&R ``.var`` files):
+    the header is written as ``VAR_GLOBAL`` (the line grows), giving a
+    ``global_var_declaration_block``. Only headers alone on their line are changed."""
+    code = src.upper
+    if not _STARTS_WITH_VAR.match(code):
+        return
+    pou = _POU_START.search(code)
+    limit = pou.start() if pou is not None else len(code)
     edits: list[Edit] = []
-    for m in _VAR_HEADER.finditer(src.code):
-        if any(a <= m.start() < b for a, b in inside):
-            continue
+    for m in _VAR_HEADER.finditer(code, 0, limit):
         edits.append((m.start(2), m.end(3), "VAR_GLOBAL" + m.group(3)))
     src.apply(edits)

@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 # --------------------------------------------------------------------------------------
 
 _LEX_START = re.compile(r"\(\*|//|'|\"|\{")
+_STRING_OR_LINE = re.compile(
+    r"(?P<s>'(?:\$.|[^'$\r\n])*'|\"(?:\$.|[^\"$\r\n])*\")|(?P<line>//[^\n]*|['\"][^\n]*)"
+)
 _BLOCK_DELIM = re.compile(r"\(\*|\*\)")
-_STRING_SQ = re.compile(r"'(?:\$.|[^'$\r\n])*'")
-_STRING_DQ = re.compile(r'"(?:\$.|[^"$\r\n])*"')
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
 _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 
@@ -82,37 +83,39 @@ def _block_comment(text: str, start: int) -> Span:
 
 
 def scan(text: str) -> list[Span]:
-    """Comments, strings and pragmas of ``text``, in order (one pass, regex driven)."""
+    """Comments, strings and pragmas of ``text``, in order (regex driven, one pass)."""
     spans: list[Span] = []
+    append = spans.append
     pos = 0
     search = _LEX_START.search
+    find = text.find
     while True:
         m = search(text, pos)
         if m is None:
             return spans
         tok, start = m.group(), m.start()
         if tok == "(*":
-            span = _block_comment(text, start)
-        elif tok == "//":
-            end = text.find("\n", start)
-            end = len(text) if end == -1 else end
-            if end > start and text[end - 1] == "\r":
-                end -= 1
-            span = Span(start, end, "line")
+            end = find("*)", start + 2)
+            if end == -1 or "(*" in text[start + 2 : end]:
+                span = _block_comment(text, start)
+            else:
+                span = Span(start, end + 2, "comment")
         elif tok == "{":
-            end = text.find("}", start)
+            end = find("}", start)
             if end == -1:
                 pos = start + 1
                 continue
             span = Span(start, end + 1, "pragma")
         else:
-            sm = (_STRING_SQ if tok == "'" else _STRING_DQ).match(text, start)
-            if sm is not None:
-                span = Span(start, sm.end(), "string")
+            sm = _STRING_OR_LINE.match(text, start)
+            end = sm.end() if sm is not None else start + 1
+            if sm is not None and sm.lastgroup == "s":
+                span = Span(start, end, "string")
             else:
-                end = text.find("\n", start)
-                span = Span(start, len(text) if end == -1 else end, "line")
-        spans.append(span)
+                if end > start + 1 and text[end - 1] == "\r":
+                    end -= 1
+                span = Span(start, end, "line")
+        append(span)
         pos = max(span.end, start + 1)
 
 
@@ -159,16 +162,39 @@ class Source:
     def _refresh(self) -> None:
         self.spans = scan(self.text)
         self._span_starts = [s.start for s in self.spans]
-        pieces, prev = [], 0
+        pieces, prev, text = [], 0, self.text
         for s in self.spans:
-            pieces.append(self.text[prev : s.start])
-            pieces.append(blank(self.text[s.start : s.end]))
+            pieces.append(text[prev : s.start])
+            chunk = text[s.start : s.end]
+            pieces.append(blank(chunk) if "\n" in chunk else " " * len(chunk))
             prev = s.end
-        pieces.append(self.text[prev:])
+        pieces.append(text[prev:])
         self.code = "".join(pieces)
         if len(self.code) != len(self.text):  # non-BMP characters in a comment
             self.code = _pad_code(self.text, self.spans)
         self._shape: str | None = None
+        self._upper: str | None = None
+        self._regions: list[tuple[int, int, str]] | None = None
+        self.version = getattr(self, "version", -1) + 1
+
+    @property
+    def upper(self) -> str:
+        """The code view in upper case (same offsets), for cheap keyword tests."""
+        if self._upper is None:
+            up = self.code.upper()
+            self._upper = up if len(up) == len(self.code) else self.code.translate(_ASCII_UPPER)
+        return self._upper
+
+    def regions(self) -> list[tuple[int, int, str]]:
+        """Declaration stretches of the current text (see :func:`_regions`), cached."""
+        if self._regions is None:
+            self._regions = _regions(self.upper)
+        return self._regions
+
+    def has(self, *words: str) -> bool:
+        """True when any of the upper-case ``words`` occurs in the code."""
+        up = self.upper
+        return any(w in up for w in words)
 
     @property
     def shape(self) -> str:
@@ -223,6 +249,13 @@ class Source:
         ordered = sorted(edits, key=lambda e: (e[0], e[1]))
         if not ordered:
             return
+        kept: list[Edit] = []
+        prev = 0
+        for edit in ordered:
+            if edit[0] >= prev:
+                kept.append(edit)
+                prev = edit[1]
+        ordered = kept
         pieces: list[str] = []
         prev = 0
         shift = 0
@@ -249,8 +282,47 @@ class Source:
                 for a, b in self.synthetic
             ]
         self.synthetic = sorted(self.synthetic + fresh)
+        old = self.text
         self.text = "".join(pieces)
-        self._refresh()
+        if ends or not self._update_in_place(old, ordered):
+            self._refresh()
+
+    def _update_in_place(self, old: str, edits: list[Edit]) -> bool:
+        """Keep the scan after same-width edits that touch no comment or string delimiter.
+
+        Each edit must lie in code, or blank whole comments, strings or pragmas. Returns
+        False (the caller rescans) otherwise.
+        """
+        spans = self.spans
+        dropped: set[int] = set()
+        for start, end, new in edits:
+            if _LEX_CHARS.search(new):
+                return False
+            i = bisect.bisect_right(self._span_starts, start) - 1
+            if i >= 0 and spans[i].end > start:
+                return False  # the edit starts inside a span
+            j = i + 1
+            while j < len(spans) and spans[j].start < end:
+                if spans[j].end > end or new.strip():
+                    return False
+                dropped.add(j)
+                j += 1
+            if j == i + 1 and _LEX_CHARS.search(old, start, end):
+                return False
+        if dropped:
+            self.spans = [s for k, s in enumerate(spans) if k not in dropped]
+            self._span_starts = [s.start for s in self.spans]
+        pieces, prev, code = [], 0, self.code
+        for start, end, new in edits:
+            pieces.append(code[prev:start])
+            pieces.append(new)
+            prev = end
+        pieces.append(code[prev:])
+        self.code = "".join(pieces)
+        self._shape = self._upper = None
+        self._regions = None
+        self.version += 1
+        return True
 
     def blank_edit(self, start: int, end: int) -> Edit:
         """An edit that blanks ``text[start:end]``."""
@@ -299,6 +371,8 @@ class Source:
 
 
 _NON_SPACE = re.compile(r"\S+")
+_LEX_CHARS = re.compile(r"[(*)/'\"{}]")
+_ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
 
 
 def _pad_code(text: str, spans: list[Span]) -> str:
@@ -317,12 +391,29 @@ def _pad_code(text: str, spans: list[Span]) -> str:
 # --------------------------------------------------------------------------------------
 
 
+Rewrite = Callable[[Source], None]
+
+
+def needs(*words: str) -> Callable[[Rewrite], Rewrite]:
+    """Mark a rewrite as relevant only when one of ``words`` occurs in the code (upper case).
+
+    :func:`rewrite` skips it otherwise, which keeps plain files fast.
+    """
+
+    def mark(fn: Rewrite) -> Rewrite:
+        fn.triggers = words  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
 def _kw(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive regex over the code view."""
-    return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    """A regex for the upper-case code view (:attr:`Source.upper`): keywords in capitals."""
+    return re.compile(pattern, re.MULTILINE)
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_IDENT_CHAR = re.compile(r"\w")
 _NEXT_CODE = re.compile(r"\S")
 
 
@@ -346,6 +437,8 @@ _DESCRIPTION = re.compile(
 def description_blocks(src: Source) -> None:
     """Free text between ``(*@KEY@:DESCRIPTION*)`` and ``(*@KEY@:END_DESCRIPTION*)``
     (CODESYS 2 and OSCAT exports): blanked, as the comment markers around it intend."""
+    if "@KEY@" not in src.text:
+        return
     src.apply(src.blank_edit(m.start(1), m.end(1)) for m in _DESCRIPTION.finditer(src.text))
 
 
@@ -356,6 +449,7 @@ def nested_comments(src: Source) -> None:
     src.apply(edits)
 
 
+@needs("/*")
 def c_block_comments(src: Source) -> None:
     """C-style ``/* ... */`` comments (CODESYS, some IEC tools): blanked."""
     edits = []
@@ -373,16 +467,19 @@ def pragmas(src: Source) -> None:
 
 
 _FUSED_END = _kw(
-    r"\b(END_(?:METHOD|PROPERTY|ACTION|FUNCTION_BLOCK|FUNCTION|PROGRAM|GET|SET))"
+    r"(END_(?:METHOD|PROPERTY|ACTION|FUNCTION_BLOCK|FUNCTION|PROGRAM|GET|SET))"
     r"(METHOD|PROPERTY|ACTION|FUNCTION_BLOCK|FUNCTION|PROGRAM)\b"
 )
 
 
+@needs("END_")
 def fused_end_keywords(src: Source) -> None:
     """``END_METHODMETHOD M`` (two POU texts concatenated without a line break): the END
     keyword moves to the end of the previous line when that line can take it."""
     edits = []
-    for m in _FUSED_END.finditer(src.code):
+    for m in _FUSED_END.finditer(src.upper):
+        if m.start() and _IDENT_CHAR.match(src.upper, m.start() - 1):
+            continue
         ls = src.line_start(m.start())
         if ls == 0 or src.code[ls : m.start()].strip():
             continue
@@ -395,26 +492,29 @@ def fused_end_keywords(src: Source) -> None:
     src.apply(edits)
 
 
-_ALIASES: list[tuple[re.Pattern[str], str]] = [
-    (_kw(r"\bAND_THEN\b"), "AND"),
-    (_kw(r"\bOR_ELSE\b"), "OR"),
-    (_kw(r"\bREFERENCE[ \t]+TO\b"), "REF_TO"),
-    (_kw(r"\bVAR_INST\b"), "VAR"),
-    (_kw(r"\bVAR_STAT\b"), "VAR"),
-    (_kw(r"\bPERSISTENT\b"), "RETAIN"),
-    (_kw(r"\bEND_ACTION\b"), "END_METHOD"),
-    (_kw(r"\?="), ":="),
+_ALIASES: list[tuple[str, re.Pattern[str], str]] = [
+    ("AND_THEN", _kw(r"\bAND_THEN\b"), "AND"),
+    ("OR_ELSE", _kw(r"\bOR_ELSE\b"), "OR"),
+    ("REFERENCE", _kw(r"\bREFERENCE[ \t]+TO\b"), "REF_TO"),
+    ("VAR_INST", _kw(r"\bVAR_INST\b"), "VAR"),
+    ("VAR_STAT", _kw(r"\bVAR_STAT\b"), "VAR"),
+    ("PERSISTENT", _kw(r"\bPERSISTENT\b"), "RETAIN"),
+    ("END_ACTION", _kw(r"\bEND_ACTION\b"), "END_METHOD"),
+    ("?=", _kw(r"\?="), ":="),
 ]
 
 
+@needs(*(word for word, _, _ in _ALIASES))
 def keyword_aliases(src: Source) -> None:
     """Vendor keywords with a same-or-shorter standard spelling, written in their place:
     ``AND_THEN``→``AND``, ``OR_ELSE``→``OR``, ``REFERENCE TO``→``REF_TO``,
     ``VAR_INST``/``VAR_STAT``→``VAR``, ``PERSISTENT``→``RETAIN``,
     ``END_ACTION``→``END_METHOD`` and the assignment attempt ``?=``→``:=``."""
     edits = []
-    for pattern, new in _ALIASES:
-        for m in pattern.finditer(src.code):
+    for word, pattern, new in _ALIASES:
+        if word not in src.upper:
+            continue
+        for m in pattern.finditer(src.upper):
             edits.append((m.start(), m.end(), new.ljust(m.end() - m.start())))
     src.apply(edits)
 
@@ -423,11 +523,12 @@ _SET_RESET = _kw(r"^[ \t]*([A-Za-z_][\w.\[\]^]*)[ \t]+([SR]=)(?![=>])")
 _STATEMENT_WORDS = {"IF", "ELSIF", "WHILE", "UNTIL", "RETURN", "CASE", "FOR", "NOT", "AND", "OR"}
 
 
+@needs("S=", "R=")
 def set_reset(src: Source) -> None:
     """Set/reset assignments ``x S= cond;`` and ``x R= cond;`` (CODESYS, TwinCAT): ``S=`` and
     ``R=`` are written as ``:=``, so the tree holds an ``assignment_statement``."""
     edits: list[Edit] = []
-    for m in _SET_RESET.finditer(src.code):
+    for m in _SET_RESET.finditer(src.upper):
         if m.group(1).upper() not in _STATEMENT_WORDS:
             edits.append((m.start(2), m.end(2), ":="))
     src.apply(edits)
@@ -438,24 +539,26 @@ _RETURN_STRING_LENGTH = _kw(
 )
 
 
+@needs("STRING")
 def return_string_lengths(src: Source) -> None:
     """``FUNCTION F : STRING(255)``: the grammar reads ``(255)`` as the start of the body
     (a parenthesised expression), so the length of a returned string is blanked; the tree
     shows ``STRING``. A gap in the grammar that no rewrite can bridge without losing it."""
     src.apply(
-        src.blank_edit(m.start(1), m.end(1)) for m in _RETURN_STRING_LENGTH.finditer(src.code)
+        src.blank_edit(m.start(1), m.end(1)) for m in _RETURN_STRING_LENGTH.finditer(src.upper)
     )
 
 
 _ACTION = _kw(r"^([ \t]*)(ACTION)\b([ \t]+[A-Za-z_]\w*)([ \t]*:)?")
 
 
+@needs("ACTION")
 def actions(src: Source) -> None:
     """``ACTION A:`` ... ``END_ACTION`` (TwinCAT, CODESYS, IEC SFC text): ``ACTION`` is
     written as ``METHOD`` (same width) and the colon blanked, so an action parses as a
     ``method_declaration`` named ``A``."""
     edits: list[Edit] = []
-    for m in _ACTION.finditer(src.code):
+    for m in _ACTION.finditer(src.upper):
         edits.append((m.start(2), m.end(2), "METHOD"))
         if m.group(4):
             edits.append(src.blank_edit(m.end(4) - 1, m.end(4)))
@@ -465,10 +568,11 @@ def actions(src: Source) -> None:
 _STRING_BRACKET = _kw(r"\b(W?STRING)\s*(\[)([^\]\n]*)(\])")
 
 
+@needs("STRING")
 def string_brackets(src: Source) -> None:
     """``STRING[80]`` (B&R, CODESYS): the brackets are written as parentheses."""
     edits: list[Edit] = []
-    for m in _STRING_BRACKET.finditer(src.code):
+    for m in _STRING_BRACKET.finditer(src.upper):
         edits.append((m.start(2), m.end(2), "("))
         edits.append((m.start(4), m.end(4), ")"))
     src.apply(edits)
@@ -477,11 +581,12 @@ def string_brackets(src: Source) -> None:
 _UNION = _kw(r"\b(END_UNION|UNION)\b")
 
 
+@needs("UNION")
 def unions(src: Source) -> None:
     """``UNION`` ... ``END_UNION`` (TwinCAT): written as ``STRUCT`` ... ``END_STRUCT`` when
     the line has room (the longer keyword takes the following blanks or the line end)."""
     edits: list[Edit] = []
-    for m in _UNION.finditer(src.code):
+    for m in _UNION.finditer(src.upper):
         new = "END_STRUCT" if m.group(1).upper() == "END_UNION" else "STRUCT"
         e = src.write_edit(m.start(), m.end(), new)
         if e is not None:
@@ -492,11 +597,12 @@ def unions(src: Source) -> None:
 _END_STRUCT = _kw(r"\bEND_STRUCT\b")
 
 
+@needs("END_STRUCT")
 def struct_semicolons(src: Source) -> None:
     """``END_STRUCT`` closing a ``TYPE`` entry without ``;`` (TwinCAT writes none): a ``;``
     is written after it."""
     edits: list[Edit] = []
-    code = src.code
+    code = src.upper
     for m in _END_STRUCT.finditer(code):
         nxt = _NEXT_CODE.search(code, m.end())
         if nxt is not None and nxt.group() == ";":
@@ -508,26 +614,35 @@ def struct_semicolons(src: Source) -> None:
 
 
 _HEADER_SEMI = _kw(
-    r"^[ \t]*(?:(?:ABSTRACT|FINAL)[ \t]+)?"
-    r"(?:METHOD|PROPERTY|FUNCTION_BLOCK|FUNCTION|INTERFACE)\b[^;\n]*?(;)[ \t\r]*$"
+    r"(?=[MPFI])(?<![\w])(?:METHOD|PROPERTY|FUNCTION_BLOCK|FUNCTION|INTERFACE)\b"
+    r"[^;\n]*?(;)[ \t\r]*$"
 )
+_HEADER_LEAD = re.compile(r"[ \t]*(?:(?:ABSTRACT|FINAL)[ \t]+)?$")
 
 
+@needs(";")
 def header_semicolons(src: Source) -> None:
     """A ``;`` ending a POU or member header (``METHOD M : BOOL;``): blanked."""
-    src.apply(src.blank_edit(m.start(1), m.end(1)) for m in _HEADER_SEMI.finditer(src.code))
+    up = src.upper
+    src.apply(
+        src.blank_edit(m.start(1), m.end(1))
+        for m in _HEADER_SEMI.finditer(up)
+        if _HEADER_LEAD.match(up, src.line_start(m.start()), m.start())
+    )
 
 
 _ACCESS = r"(?:PUBLIC|PRIVATE|PROTECTED|INTERNAL)"
 _FB_MODS = _kw(
-    rf"\b(FUNCTION_BLOCK|CLASS)((?:[ \t]+(?:{_ACCESS}|ABSTRACT|FINAL))+)(?=[ \t]+[A-Za-z_])"
+    rf"(?=[FC])\b(FUNCTION_BLOCK|CLASS)((?:[ \t]+(?:{_ACCESS}|ABSTRACT|FINAL))+)(?=[ \t]+[A-Za-z_])"
 )
 _METHOD_MODS = _kw(
-    rf"\b(METHOD|PROPERTY)((?:[ \t]+(?:{_ACCESS}|ABSTRACT|FINAL|OVERRIDE))+)(?=[ \t]+[A-Za-z_])"
+    rf"(?=[MP])\b(METHOD|PROPERTY)((?:[ \t]+(?:{_ACCESS}|ABSTRACT|FINAL|OVERRIDE))+)"
+    r"(?=[ \t]+[A-Za-z_])"
 )
-_FUNC_MODS = _kw(rf"\b(FUNCTION|PROGRAM)((?:[ \t]+{_ACCESS})+)(?=[ \t]+[A-Za-z_])")
+_FUNC_MODS = _kw(rf"(?=[FP])\b(FUNCTION|PROGRAM)((?:[ \t]+{_ACCESS})+)(?=[ \t]+[A-Za-z_])")
 
 
+@needs("PUBLIC", "PRIVATE", "PROTECTED", "INTERNAL", "ABSTRACT", "FINAL", "OVERRIDE")
 def modifiers(src: Source) -> None:
     """Modifiers where the grammar wants them elsewhere or not at all.
 
@@ -537,20 +652,20 @@ def modifiers(src: Source) -> None:
     order); a property keeps its access modifier and loses ``ABSTRACT``/``FINAL``.
     """
     edits: list[Edit] = []
-    for m in _FB_MODS.finditer(src.code):
+    for m in _FB_MODS.finditer(src.upper):
         words = m.group(2).split()
         kind = [w for w in words if w.upper() in ("ABSTRACT", "FINAL")]
         new = (f"{kind[0]} " if kind else "") + m.group(1)
         width = m.end() - m.start()
         edits.append((m.start(), m.end(), new.ljust(width)))
-    for m in _METHOD_MODS.finditer(src.code):
+    for m in _METHOD_MODS.finditer(src.upper):
         words = m.group(2).split()
         access = [w for w in words if w.upper() in ("PUBLIC", "PRIVATE", "PROTECTED", "INTERNAL")]
         kind = [w for w in words if w.upper() not in ("PUBLIC", "PRIVATE", "PROTECTED", "INTERNAL")]
         keep = access[:1] if m.group(1).upper() == "PROPERTY" else kind[:1] + access[:1]
         new = " ".join([m.group(1), *keep])
         edits.append((m.start(), m.end(), new.ljust(m.end() - m.start())))
-    for m in _FUNC_MODS.finditer(src.code):
+    for m in _FUNC_MODS.finditer(src.upper):
         edits.append(src.blank_edit(m.start(2), m.end(2)))
     src.apply(edits)
 
@@ -573,13 +688,14 @@ def _replace_word(src: Source, start: int, end: int, new: str) -> list[Edit]:
 _FUNC_HEADER = _kw(r"^[ \t]*FUNCTION[ \t]+([A-Za-z_]\w*)")
 
 
+@needs("FUNCTION")
 def function_return_types(src: Source) -> None:
     """``FUNCTION F`` with no return type (TwinCAT functions that return nothing; B&R body
     files, whose signature is in the ``.fun`` file): a synthetic ``: ANY`` is written after
     the name, so the tree is a ``function_declaration`` whose return type is the synthetic
     ``generic_type`` ``ANY``."""
     edits: list[Edit] = []
-    code = src.code
+    code = src.upper
     for m in _FUNC_HEADER.finditer(code):
         nxt = _NEXT_CODE.search(code, m.end())
         if nxt is not None and nxt.group() == ":":
@@ -594,11 +710,12 @@ def function_return_types(src: Source) -> None:
 _CLASS = _kw(r"\b(END_CLASS|CLASS)\b")
 
 
+@needs("CLASS")
 def classes(src: Source) -> None:
     """``CLASS C`` ... ``END_CLASS`` (IEC 61131-3 3rd edition): written as ``FUNCTION_BLOCK``
     ... ``END_FUNCTION_BLOCK``, which the grammar accepts with the same members."""
     edits: list[Edit] = []
-    for m in _CLASS.finditer(src.code):
+    for m in _CLASS.finditer(src.upper):
         before = src.code[src.line_start(m.start()) : m.start()]
         if m.group(1).upper() == "CLASS" and before.strip():
             continue
@@ -608,9 +725,9 @@ def classes(src: Source) -> None:
 
 
 _BLOCK_TOKEN = _kw(
-    r"\b(?:(?:ABSTRACT|FINAL)[ \t]+)?"
+    r"(?=[AFPIMCE])\b(?:(?:ABSTRACT|FINAL)[ \t]+)?"
     r"(PROGRAM|FUNCTION_BLOCK|FUNCTION|INTERFACE|METHOD|PROPERTY|CONFIGURATION)\b"
-    r"|\b(END_PROGRAM|END_FUNCTION_BLOCK|END_FUNCTION|END_INTERFACE|END_METHOD|END_PROPERTY"
+    r"|(?=E)\b(END_PROGRAM|END_FUNCTION_BLOCK|END_FUNCTION|END_INTERFACE|END_METHOD|END_PROPERTY"
     r"|END_CONFIGURATION|END_VAR)\b"
 )
 _POU_KINDS = ("PROGRAM", "FUNCTION_BLOCK", "FUNCTION", "INTERFACE")
@@ -639,7 +756,7 @@ def _name_after(code: str, pos: int) -> str:
 
 def _blocks(src: Source) -> list[_Block]:
     """Top-level POUs and members (methods, properties) with their extents."""
-    code = src.code
+    code = src.upper
     top: list[_Block] = []
     stack: list[_Block] = []
     for m in _BLOCK_TOKEN.finditer(code):
@@ -647,7 +764,7 @@ def _blocks(src: Source) -> list[_Block]:
             continue
         if m.group(1):
             kind = m.group(1).upper()
-            blk = _Block(kind, m.start(1), _name_after(code, m.end(1)))
+            blk = _Block(kind, m.start(1), _name_after(src.code, m.end(1)))
             blk.header_end = src.line_end(m.end(1))
             blk.decls_end = blk.header_end
             if kind in ("METHOD", "PROPERTY") and stack and stack[-1].kind in _POU_KINDS:
@@ -689,6 +806,7 @@ def _split_pou(src: Source, pou: _Block, first: _Block) -> list[Edit]:
     return edits
 
 
+@needs("METHOD", "PROPERTY")
 def members_after_body(src: Source) -> None:
     """Methods, properties and actions written after the POU body (TwinCAT's text export
     and TwinCAT XML order), and members of a ``PROGRAM`` or ``FUNCTION``.
@@ -721,6 +839,7 @@ def members_after_body(src: Source) -> None:
     src.apply(edits)
 
 
+@needs("METHOD", "PROPERTY")
 def standalone_members(src: Source) -> None:
     """Methods and properties outside any POU (a file holding one method, as some tools
     export them): a synthetic ``FUNCTION_BLOCK _`` ... ``END_FUNCTION_BLOCK`` is written
@@ -758,7 +877,7 @@ _ELEMENTARY = frozenset(
         "WCHAR",
     )
 )
-_DECL_REGION = _kw(r"\b(VAR(?:_[A-Z_]+)?|END_VAR|STRUCT|END_STRUCT|TYPE|END_TYPE)\b")
+_DECL_REGION = _kw(r"(?=[VEST])\b(VAR(?:_[A-Z_]+)?|END_VAR|STRUCT|END_STRUCT|TYPE|END_TYPE)\b")
 _BRACKETS = re.compile(r"[\[\]();]")
 
 
@@ -859,6 +978,7 @@ def _initializer_ok(text: str, context: str) -> bool:
     return False
 
 
+@needs(":=")
 def initializers(src: Source) -> None:
     """Initial values the grammar cannot hold where they are written: blanked (``:=`` and
     value), so the declaration keeps its names and type.
@@ -870,7 +990,7 @@ def initializers(src: Source) -> None:
     """
     edits: list[Edit] = []
     code = src.shape
-    for start, end, context in _regions(code):
+    for start, end, context in src.regions():
         pos = start
         while True:
             i = code.find(":=", pos, end)
@@ -887,14 +1007,15 @@ def initializers(src: Source) -> None:
     src.apply(edits)
 
 
+@needs("(", "[")
 def fb_init_arguments(src: Source) -> None:
     """Function block instances declared with ``FB_init`` arguments, ``fb : FB_T(1, 2);``,
     and arrays of them with one argument list per element, ``ARRAY[1..2] OF FB_T[(a := 1),
     (a := 2)]`` (TwinCAT, CODESYS): the arguments are blanked; the declaration keeps its
     type."""
     edits: list[Edit] = []
-    code = src.code
-    for start, end, _context in _regions(code):
+    code = src.upper
+    for start, end, _context in src.regions():
         for m in _FB_ARGS.finditer(code, start, end):
             word = m.group(1).upper()
             if word in _NOT_FB_TYPES or word in _ELEMENTARY:
@@ -907,12 +1028,13 @@ def fb_init_arguments(src: Source) -> None:
 _ENUM_BASE = _kw(r"\)([ \t]*)([A-Za-z_]\w*)(?=\s*(?::=[^;]*)?;)")
 
 
+@needs(")")
 def enum_base_types(src: Source) -> None:
     """Enumerations with a base type, ``(A, B) DINT`` (TwinCAT, CODESYS): the base type is
     blanked; the tree holds a plain ``enumerated_type_inline``."""
     edits: list[Edit] = []
-    code = src.code
-    for start, end, _context in _regions(code):
+    code = src.upper
+    for start, end, _context in src.regions():
         for m in _ENUM_BASE.finditer(code, start, end):
             edits.append(src.blank_edit(m.start(2), m.end(2)))
     src.apply(edits)
@@ -921,20 +1043,22 @@ def enum_base_types(src: Source) -> None:
 _TYPE_EXTENDS = _kw(r"^([ \t]*(?:TYPE[ \t]+)?[A-Za-z_]\w*)[ \t]+(EXTENDS[ \t]+[\w.]+)(?=\s*:)")
 
 
+@needs("EXTENDS")
 def type_extends(src: Source) -> None:
     """Structures that extend another, ``TYPE S EXTENDS Base :`` (TwinCAT): ``EXTENDS Base``
     is blanked; the tree holds the structure's own fields."""
-    src.apply(src.blank_edit(m.start(2), m.end(2)) for m in _TYPE_EXTENDS.finditer(src.code))
+    src.apply(src.blank_edit(m.start(2), m.end(2)) for m in _TYPE_EXTENDS.finditer(src.upper))
 
 
 _EMPTY_STRUCT = _kw(r"\b(STRUCT|UNION)(\s*)(?=END_(?:STRUCT|UNION)\b)")
 
 
+@needs("STRUCT", "UNION")
 def empty_structs(src: Source) -> None:
     """An empty ``STRUCT END_STRUCT`` (TwinCAT allows it; the grammar wants a field): a
     synthetic field ``_ : BOOL;`` is written after ``STRUCT``."""
     edits: list[Edit] = []
-    for m in _EMPTY_STRUCT.finditer(src.code):
+    for m in _EMPTY_STRUCT.finditer(src.upper):
         e = src.write_edit(m.end(1), m.end(1), " _ : BOOL;")
         if e is not None:
             edits.append(e)
@@ -944,18 +1068,20 @@ def empty_structs(src: Source) -> None:
 _ARRAY_STAR = _kw(r"\bARRAY[ \t]*\[[ \t*,]*\][ \t]*OF\b")
 
 
+@needs("*")
 def open_arrays(src: Source) -> None:
     """Arrays of open length, ``ARRAY[*] OF INT`` (TwinCAT ``VAR_IN_OUT``): ``ARRAY[*] OF``
     is blanked, so the tree shows the element type only."""
-    src.apply(src.blank_edit(m.start(), m.end()) for m in _ARRAY_STAR.finditer(src.code))
+    src.apply(src.blank_edit(m.start(), m.end()) for m in _ARRAY_STAR.finditer(src.upper))
 
 
 _EDGE = _kw(r"\b(BOOL)([ \t]+)([RF]_EDGE)\b")
 
 
+@needs("_EDGE")
 def edge_qualifiers(src: Source) -> None:
     """Edge-detecting inputs, ``x : BOOL R_EDGE;`` (IEC): ``R_EDGE``/``F_EDGE`` blanked."""
-    src.apply(src.blank_edit(m.start(3), m.end(3)) for m in _EDGE.finditer(src.code))
+    src.apply(src.blank_edit(m.start(3), m.end(3)) for m in _EDGE.finditer(src.upper))
 
 
 _ADDRESS = re.compile(r"%[A-Za-z]*[\d*][\d.*]*")
@@ -964,6 +1090,7 @@ _GOOD_ADDRESS = re.compile(r"%[IQM][XBWDL]?[0-9]+(\.[0-9]+)*")
 _ANON_AT = _kw(r"^([ \t]*)(AT[ \t]+%)")
 
 
+@needs("%")
 def direct_addresses(src: Source) -> None:
     """Direct addresses the grammar does not take.
 
@@ -975,7 +1102,7 @@ def direct_addresses(src: Source) -> None:
       ``.`` written as ``_``), which is synthetic.
     """
     edits: list[Edit] = []
-    code = src.code
+    code = src.upper
     at_spans = []
     for m in _AT_ADDRESS.finditer(code):
         at_spans.append((m.start(1), m.end(1)))
@@ -992,28 +1119,29 @@ def direct_addresses(src: Source) -> None:
     src.apply(edits)
 
 
-_BIT_ACCESS = re.compile(r"(?<=[A-Za-z_0-9\])])\.(%X)?(\d+)(?![\w.#])")
-_NUMBER_BEFORE = re.compile(r"(?:^|[^\w%])[\d#][\w#]*$|%[\w.]*$")
+_BIT_ACCESS = re.compile(r"\.(%X)?(\d+)(?![\w.#])")
+_TOKEN_BEFORE = re.compile(r"(?:^|[^\w#%.])([A-Za-z_]\w*)$|[\])]$")
 
 
+@needs(".")
 def bit_access(src: Source) -> None:
     """Bit access ``x.3`` and ``x.%X3`` (IEC partial access, CODESYS): written as an index,
     ``x[3]``, when a blank follows to hold the ``]``; otherwise ``.3`` is blanked."""
     edits: list[Edit] = []
     code = src.code
     for m in _BIT_ACCESS.finditer(code):
-        head = code[max(0, m.start() - 40) : m.start()]
-        if _NUMBER_BEFORE.search(head):
+        start, end = m.span()
+        if not start or not _TOKEN_BEFORE.search(code, max(0, start - 64), start):
             continue
         digits = m.group(2)
-        width = m.end() - m.start()
-        after = code[m.end() : m.end() + 1]
+        width = end - start
+        after = code[end : end + 1]
         if width >= len(digits) + 2:
-            edits.append((m.start(), m.end(), f"[{digits}]".ljust(width)))
+            edits.append((start, end, f"[{digits}]".ljust(width)))
         elif after in (" ", "\t"):
-            edits.append((m.start(), m.end() + 1, f"[{digits}]"))
+            edits.append((start, end + 1, f"[{digits}]"))
         else:
-            edits.append(src.blank_edit(m.start(), m.end()))
+            edits.append(src.blank_edit(start, end))
     src.apply(edits)
 
 
@@ -1023,22 +1151,35 @@ _SFC = _kw(
 )
 
 
+@needs("STEP", "TRANSITION")
 def sfc_text(src: Source) -> None:
     """Sequential function charts in text form (``INITIAL_STEP``, ``STEP``, ``TRANSITION``):
     blanked, since the grammar has no SFC. Their actions stay (as methods)."""
-    edits = [src.blank_edit(m.start(), m.end()) for m in _SFC.finditer(src.code)]
+    edits = [src.blank_edit(m.start(), m.end()) for m in _SFC.finditer(src.upper)]
     src.apply(edits)
 
 
 _TRAILING_COMMA = re.compile(r",(\s*)\)")
-_EMPTY_OUTPUT = re.compile(r"\b[A-Za-z_]\w*[ \t]*=>[ \t]*(?:,|(?=\s*\)))")
+_EMPTY_OUTPUT = re.compile(r"=>[ \t]*(?:,|(?=\s*\)))")
+_NAME_BEFORE = re.compile(r"[A-Za-z_]\w*[ \t]*$")
 
 
-def call_arguments(src: Source) -> None:
-    """Call arguments TwinCAT accepts: a trailing comma, ``f(a := 1,)``, and an output left
-    unconnected, ``f(Error=> , b := 2)``; both are blanked."""
-    edits = [src.blank_edit(m.start(), m.end()) for m in _EMPTY_OUTPUT.finditer(src.shape)]
+@needs("=>")
+def empty_outputs(src: Source) -> None:
+    """An output left unconnected in a call, ``f(Error=> , b := 2)`` (TwinCAT accepts it):
+    blanked with its name."""
+    edits: list[Edit] = []
+    shape = src.shape
+    for m in _EMPTY_OUTPUT.finditer(shape):
+        name = _NAME_BEFORE.search(shape, max(0, m.start() - 80), m.start())
+        if name is not None:
+            edits.append(src.blank_edit(name.start(), m.end()))
     src.apply(edits)
+
+
+@needs(",")
+def trailing_commas(src: Source) -> None:
+    """A trailing comma in a call, ``f(a := 1,)`` (TwinCAT accepts it): blanked."""
     edits = [src.blank_edit(m.start(), m.start() + 1) for m in _TRAILING_COMMA.finditer(src.shape)]
     src.apply(edits)
 
@@ -1076,7 +1217,8 @@ REWRITES: tuple[Callable[[Source], None], ...] = (
     edge_qualifiers,
     direct_addresses,
     bit_access,
-    call_arguments,
+    empty_outputs,
+    trailing_commas,
 )
 """The rewrites, in the order they run."""
 
@@ -1085,6 +1227,9 @@ def rewrite(text: str, path: str = "") -> Rewritten:
     """Apply every rewrite; the result keeps each surviving character's line and column."""
     src = Source(text)
     for step in REWRITES:
+        triggers = getattr(step, "triggers", ())
+        if triggers and not src.has(*triggers):
+            continue
         step(src)
     return Rewritten(src.text, src.synthetic, src.shifts)
 

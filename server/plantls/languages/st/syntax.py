@@ -188,17 +188,225 @@ def walk(node: Node) -> Iterator[Node]:
             depth -= 1
 
 
+# --------------------------------------------------------------------------------------
+# Readable syntax errors
+# --------------------------------------------------------------------------------------
+
+_OPENERS = {
+    "IF": "END_IF",
+    "CASE": "END_CASE",
+    "FOR": "END_FOR",
+    "WHILE": "END_WHILE",
+    "REPEAT": "END_REPEAT",
+    "PROGRAM": "END_PROGRAM",
+    "FUNCTION": "END_FUNCTION",
+    "FUNCTION_BLOCK": "END_FUNCTION_BLOCK",
+    "METHOD": "END_METHOD",
+    "PROPERTY": "END_PROPERTY",
+    "INTERFACE": "END_INTERFACE",
+    "TYPE": "END_TYPE",
+    "STRUCT": "END_STRUCT",
+    "NAMESPACE": "END_NAMESPACE",
+    "CONFIGURATION": "END_CONFIGURATION",
+    "RESOURCE": "END_RESOURCE",
+    "GET": "END_GET",
+    "SET": "END_SET",
+}
+_VAR_OPENERS = {
+    "VAR",
+    "VAR_INPUT",
+    "VAR_OUTPUT",
+    "VAR_IN_OUT",
+    "VAR_TEMP",
+    "VAR_GLOBAL",
+    "VAR_EXTERNAL",
+    "VAR_ACCESS",
+    "VAR_CONFIG",
+}
+_CLOSER_OF = {v: k for k, v in _OPENERS.items()}
+_NEEDS = {"IF": "THEN", "ELSIF": "THEN", "WHILE": "DO", "FOR": "DO", "CASE": "OF"}
+_AFTER = {"THEN": "the condition", "DO": "the loop header", "OF": "the CASE selector"}
+_DECLARATIONS = {"variable_declaration", "structure_field", "type_definition"}
+_PUNCT_MESSAGES = {
+    ")": "expected ')'",
+    "]": "expected ']'",
+    ":": "expected ':'",
+    ":=": "expected ':='",
+}
+
+
+@dataclass
+class _Finding:
+    start: int
+    end: int
+    range: Range
+    message: str
+    rank: int = 1
+    """Lower wins among findings that start together (lexical problems come first)."""
+
+
+def _keyword(st: SyntaxTree, node: Node) -> str:
+    """The upper-case text of a keyword-like leaf ('' for anything else)."""
+    text = st.text(node)
+    return text.upper() if text.replace("_", "").isalpha() else ""
+
+
+def _opener_line(st: SyntaxTree, node: Node) -> tuple[str, int, Node]:
+    """The opening keyword of a block node, its 1-based line and the keyword node."""
+    first = node.child(0) or node
+    word = _keyword(st, first)
+    if word in ("ABSTRACT", "FINAL") and node.child_count > 1:
+        first = node.child(1) or first
+        word = _keyword(st, first)
+    return word, first.start_point.row + 1, first
+
+
+def _missing(st: SyntaxTree, node: Node) -> _Finding:
+    """The message for a MISSING node."""
+    kind = node.type
+    parent = node.parent
+    at = st.range(node)
+    if kind == ";":
+        what = "declaration" if parent is not None and parent.type in _DECLARATIONS else "statement"
+        msg = f"expected ';' after the {what}"
+    elif kind in _CLOSER_OF and parent is not None:
+        word, line, opener = _opener_line(st, parent)
+        word = word or _CLOSER_OF[kind]
+        msg = f"missing {kind} for {word} on line {line}"
+        at = st.range(opener)
+    elif kind in _AFTER:
+        msg = f"expected {kind} after {_AFTER[kind]}"
+    elif kind == "identifier":
+        field = _field_of(node)
+        msg = "expected a type" if field == "type" else "expected a name"
+    else:
+        msg = _PUNCT_MESSAGES.get(kind, f"expected '{kind}'")
+    return _Finding(node.start_byte, node.end_byte, at, msg)
+
+
+def _field_of(node: Node) -> str:
+    """The field name under which ``node`` hangs in its parent ('' when none)."""
+    parent = node.parent
+    if parent is None:
+        return ""
+    for i in range(parent.child_count):
+        child = parent.child(i)
+        if child is not None and child.id == node.id:
+            return parent.field_name_for_child(i) or ""
+    return ""
+
+
+def _leaves(node: Node) -> list[Node]:
+    """The tokens under ``node`` (comments left out), in order."""
+    out = []
+    for n in walk(node):
+        if n.child_count == 0 and n.type != "comment":
+            out.append(n)
+    return out
+
+
+def _unclosed(st: SyntaxTree, leaves: list[Node]) -> tuple[str, Node] | None:
+    """The innermost block keyword among ``leaves`` that is never closed."""
+    stack: list[tuple[str, Node]] = []
+    for leaf in leaves:
+        word = _keyword(st, leaf)
+        if word in _OPENERS or word in _VAR_OPENERS:
+            stack.append((word, leaf))
+        elif word == "END_VAR":
+            if stack and stack[-1][0] in _VAR_OPENERS:
+                stack.pop()
+        elif word in _CLOSER_OF:
+            opener = _CLOSER_OF[word]
+            while stack and stack[-1][0] != opener:
+                stack.pop()
+            if stack:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def _error(st: SyntaxTree, node: Node) -> _Finding:
+    """The message for an ERROR node."""
+    leaves = _leaves(node)
+    first = leaves[0] if leaves else node
+    word = _keyword(st, first)
+    text = st.text(first).strip()
+    at = st.range(first)
+    if first.is_error or (first.child_count == 0 and first.type == "ERROR"):
+        msg = f"unexpected character '{text[:1] or '?'}'"
+    elif word in _NEEDS and not any(_keyword(st, leaf) == _NEEDS[word] for leaf in leaves):
+        needed, line = _NEEDS[word], first.start_point.row + 1
+        msg = f"expected {needed} after {_AFTER[needed]} of {word} on line {line}"
+    elif word in _CLOSER_OF or word == "END_VAR":
+        msg = f"unexpected '{text}'"
+    else:
+        unclosed = _unclosed(st, leaves) if node.end_byte >= len(st.data.rstrip()) else None
+        if unclosed is not None:
+            kw, opener = unclosed
+            end = "END_VAR" if kw in _VAR_OPENERS else _OPENERS[kw]
+            msg = f"missing {end} for {kw} on line {opener.start_point.row + 1}"
+            at = st.range(opener)
+        elif (
+            node.parent is not None
+            and node.parent.type.startswith("var")
+            and first.type == "identifier"
+        ):
+            msg = f"expected ':' and a type in the declaration of '{text}'"
+        else:
+            msg = f"unexpected '{_short(text)}'"
+    return _Finding(node.start_byte, node.end_byte, at, msg)
+
+
+def _short(text: str) -> str:
+    """A token as shown in a message: first line, at most 30 characters."""
+    line = text.split("\n", 1)[0].strip()
+    return line if len(line) <= 30 else line[:27] + "..."
+
+
+def _lexical(st: SyntaxTree) -> list[_Finding]:
+    """Unterminated comments and strings, found on the source text."""
+    out = []
+    source = st.source
+    for span in dialect.scan(source):
+        chunk = source[span.start : span.end]
+        if span.kind == "comment" and not chunk.endswith("*)"):
+            msg = "unterminated comment: '(*' has no matching '*)'"
+        elif span.kind == "line" and chunk[:1] in ("'", '"'):
+            msg = "unterminated string: the closing quote is missing on this line"
+        else:
+            continue
+        start = st.lines.position(span.start)
+        rng = Range(start, Position(start.line, start.character + 2))
+        b0 = len(source[: span.start].encode("utf-8", errors="surrogatepass"))
+        b1 = b0 + len(chunk.encode("utf-8", errors="surrogatepass"))
+        out.append(_Finding(b0, b1, rng, msg, rank=0))
+    return out
+
+
 def describe_errors(st: SyntaxTree, limit: int) -> list[tuple[Range, str]]:
-    """Placeholder: raw ERROR/MISSING nodes."""
+    """Compiler-like messages for the tree's ERROR and MISSING nodes, one per region."""
+    found = _lexical(st)
+    cursor_nodes: list[Node] = []
+    stack = [st.root]
+    while stack:
+        node = stack.pop()
+        if node.is_missing or node.is_error:
+            cursor_nodes.append(node)
+            continue
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    for node in cursor_nodes:
+        found.append(_missing(st, node) if node.is_missing else _error(st, node))
+    found.sort(key=lambda f: (f.start, f.rank, -f.end))
     out: list[tuple[Range, str]] = []
-    for node in walk(st.root):
+    covered_end, last_line = -1, -1
+    for f in found:
+        if f.start < covered_end or f.range.start.line == last_line:
+            continue
+        out.append((f.range, f.message))
+        covered_end = max(f.end, f.start + 1)
+        last_line = f.range.start.line
         if len(out) >= limit:
             break
-        if node.is_missing:
-            out.append((st.range(node), f"expected {node.type!r}"))
-        elif node.is_error:
-            snippet = st.text(node).strip().split("\n", 1)[0][:40]
-            out.append((st.range(node), f"syntax error near {snippet!r}"))
     return out
 
 
