@@ -7,6 +7,7 @@ by the upper-case name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -215,6 +216,7 @@ class ModelBuilder:
         self.uri = uri
         self.model = FileModel(uri)
         self._comments = self._collect_comments()
+        self._original_lines: list[str] | None = None
         self._original_lines = (st.original or st.source).splitlines()
 
     # -- helpers ------------------------------------------------------------------------
@@ -246,7 +248,8 @@ class ModelBuilder:
         return self._comments.get(start - 1, "") if start > 0 else ""
 
     def pragmas_before(self, node: Node) -> str:
-        """Pragma text on the node's first line before it, and on pragma-only lines above.
+        """Pragma text on the node's first line before it, and on pragma lines above it
+        (comment lines in between are passed over).
 
         Dialect handling blanks pragmas in the parsed text, so they are read from the user's.
         """
@@ -258,9 +261,10 @@ class ModelBuilder:
         row -= 1
         while row >= 0:
             text = lines[row].strip()
-            if not (text.startswith("{") and text.endswith("}")):
+            if text.startswith("{") and text.endswith("}"):
+                found.append(text)
+            elif not text.startswith(("//", "(*")):
                 break
-            found.append(text)
             row -= 1
         return " ".join(found)
 
@@ -492,7 +496,9 @@ class ModelBuilder:
                 ext = body.child_by_field_name("extends") or definition.child_by_field_name(
                     "extends"
                 )
-                decl.extends = self.st.text(ext) if ext is not None else ""
+                decl.extends = (
+                    self.st.text(ext) if ext is not None else self._blanked_extends(name_node)
+                )
                 for fnode in body.named_children:
                     if fnode.type not in ("structure_field", "variable_declaration"):
                         continue
@@ -507,6 +513,18 @@ class ModelBuilder:
                     decl.base.kind if decl.base else "", "ALIAS"
                 )
             self._add_type(decl)
+
+    def _blanked_extends(self, name_node: Node) -> str:
+        """The base of ``TYPE S EXTENDS Base :``, whose ``EXTENDS Base`` dialect handling
+        blanks (it keeps its line and column in the user's text)."""
+        if not self.st.original:
+            return ""
+        pos = self.st.lines.from_byte_point(*name_node.end_point)
+        if self._original_lines is None:
+            self._original_lines = self.st.original.split("\n")
+        line = self._original_lines[pos.line] if pos.line < len(self._original_lines) else ""
+        m = _EXTENDS.match(line, pos.character)
+        return m.group(1) if m else ""
 
     def _fields(self, node: Node, owner: str) -> list[VarDecl]:
         if node.type == "variable_declaration":
@@ -601,6 +619,9 @@ class ModelBuilder:
             elif node.type == "global_var_declaration_block" or node.type in VAR_SECTIONS:
                 self.global_block(node, gvl_name)
         return self.model
+
+
+_EXTENDS = re.compile(r"\s*EXTENDS\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
 
 
 def _top_level(root: Node) -> list[Node]:

@@ -29,6 +29,7 @@ from plantls.languages.st.syntax import walk
 
 UNNECESSARY = ("unnecessary",)
 PROJECT_MARKERS = (".plcproj", ".apj", ".project")
+BNR_DECLARATION_FILES = (".var", ".fun", ".typ")
 LOCAL_SECTIONS = ("VAR", "VAR_TEMP", "VAR_INST", "VAR_STAT")
 VENDOR_TYPES = frozenset(
     {"BIT", "XWORD", "XINT", "UXINT", "__XWORD", "__XINT", "__UXINT", "PVOID", "ANY_OBJECT"}
@@ -101,7 +102,7 @@ def is_global_block(decl: VarDecl) -> bool:
 def gvl_is_qualified_only(index: StIndex, decl: VarDecl) -> bool:
     """True when the global's list carries ``{attribute 'qualified_only'}``."""
     gvl = index.gvl(decl.owner)
-    return gvl is not None and "qualified_only" in gvl.pragmas.lower()
+    return gvl is not None and "qualified_only" in gvl.pragmas.lower().replace(" ", "_")
 
 
 def refs_by_pou(analysis: StAnalysis) -> dict[int, list[Ref]]:
@@ -423,6 +424,10 @@ class DuplicateDeclaration(StRule):
             if decl.name == "_":
                 continue  # the placeholder name of an unnamed located variable (AT %IX0.0)
             first = _first_declaration(model, decl, scope)
+            if first is not None and _case_sensitive_file(model.uri):
+                original = analysis.tree.lines.line_text(first.start.line)
+                if decl.name not in original[first.start.character : first.end.character]:
+                    continue  # B&R names are case-sensitive: cE and ce are two constants
             where = f" (first declared on line {line_of(first)})" if first else ""
             what = _what(decl)
             in_scope = f" in {scope}" if scope else ""
@@ -493,6 +498,11 @@ def _split_pair(a: Pou, b: Pou) -> bool:
         return bool(x.sections) and not x.body and bool(y.body) and not y.sections
 
     return interface_and_body(a, b) or interface_and_body(b, a)
+
+
+def _case_sensitive_file(uri: str) -> bool:
+    """True for B&R Automation Studio declaration files, whose compiler is case-sensitive."""
+    return uri.lower().endswith(BNR_DECLARATION_FILES)
 
 
 def _what(decl: Declared) -> str:
@@ -699,14 +709,16 @@ class AssignmentToInputOrConstant(StRule):
 
     code = "ST105"
     name = "assignment-to-input-or-constant"
-    summary = "A VAR_INPUT is assigned inside its POU, or a CONSTANT is assigned anywhere"
+    summary = "A block's VAR_INPUT is assigned inside the block, or a CONSTANT anywhere"
     doc = RuleDoc(
         why=(
-            "An input belongs to the caller: the POU should read it, not change it. Writing it "
-            "inside the block overwrites what the caller passed, and with a block instance the "
-            "new value sticks until the next call sets it again, which makes behaviour depend "
-            "on call order (warning). A CONSTANT cannot change at all: the compiler rejects "
-            "the assignment (error)."
+            "An input of a function block or program belongs to the caller: the block should "
+            "read it, not change it. Writing it inside the block overwrites what the caller "
+            "passed, and the new value sticks in the instance until the next call sets it "
+            "again, so behaviour depends on who called last and with which arguments "
+            "(warning). Inputs of functions and methods are copies that live for one call; "
+            "reusing them is a style question and not reported. A CONSTANT cannot change at "
+            "all: the compiler rejects the assignment (error)."
         ),
         example=(
             "FUNCTION_BLOCK FB_Valve\n"
@@ -752,7 +764,11 @@ class AssignmentToInputOrConstant(StRule):
 
 
 def _own_input(analysis: StAnalysis, ref: Ref, decl: VarDecl) -> bool:
-    """True when the write is inside the POU (or a member of the block) that declares the input."""
+    """True when the write is inside the block or program (or a member) that declares the input.
+
+    A FUNCTION's or METHOD's input is a copy that lives for one call: changing it is a style
+    question, not a surprise for the caller, so only inputs that persist in an instance count.
+    """
     if ref.qualified:
         obj = object_node(ref.node)
         is_this = (
@@ -763,7 +779,8 @@ def _own_input(analysis: StAnalysis, ref: Ref, decl: VarDecl) -> bool:
         if not is_this:
             return False
     return any(
-        decl is analysis.index.interface_of(scope).vars.get(decl.key)
+        scope.kind in ("FUNCTION_BLOCK", "PROGRAM")
+        and decl is analysis.index.interface_of(scope).vars.get(decl.key)
         for scope in scope_chain(ref.pou)
     )
 
@@ -956,7 +973,9 @@ class ReadBeforeWrite(StRule):
             "The check is deliberately narrow: it follows only the straight-line statements at "
             "the top of the body, stops following a variable at the first branch or loop that "
             "mentions it, and treats passing the variable to a call, ADR(), REF() or a member "
-            "assignment as a write. Locals with an initial value are never reported."
+            "assignment as a write. Locals with an initial value are never reported, and only "
+            "plain values count (numbers, booleans, strings, enums, pointers), not block "
+            "instances, structures or arrays."
         ),
         example=(
             "FUNCTION F_CountPulses : INT\n"
@@ -981,19 +1000,20 @@ class ReadBeforeWrite(StRule):
         for pou in analysis.model.all_pous():
             if not pou.body or has_error(outermost(pou).node):
                 continue
-            tracked = self._tracked(pou)
+            tracked = self._tracked(analysis, pou)
             if tracked:
                 yield from self._follow(analysis, pou, tracked)
 
-    def _tracked(self, pou: Pou) -> dict[int, VarDecl]:
-        """Locals of the POU that start from their default on every call."""
+    def _tracked(self, analysis: StAnalysis, pou: Pou) -> dict[int, VarDecl]:
+        """Plain-valued locals of the POU that start from their default on every call."""
         temporary_pou = pou.kind in ("FUNCTION", "METHOD")
         out: dict[int, VarDecl] = {}
         for decl in pou.vars.values():
             wanted = decl.section == "VAR_TEMP" or (temporary_pou and decl.section == "VAR")
             if not wanted or decl.init is not None or decl.constant or decl.address:
                 continue
-            out[id(decl)] = decl
+            if _is_plain_value(analysis, decl):
+                out[id(decl)] = decl
         return out
 
     def _follow(
@@ -1030,6 +1050,21 @@ class ReadBeforeWrite(StRule):
                     f"{decl.section} of {ref.pou.qualified_name} it holds its default value "
                     "here on every call",
                 )
+
+
+def _is_plain_value(analysis: StAnalysis, decl: VarDecl) -> bool:
+    """True for elementary, string, enum and pointer locals (not instances, structs, arrays)."""
+    resolved = analysis.resolve_type(decl.type)
+    if resolved is None:
+        return False
+    if resolved.kind in ("string", "pointer", "reference", "subrange"):
+        return True
+    if resolved.kind != "named":
+        return False
+    if resolved.key in stdlib.ELEMENTARY_TYPES:
+        return True
+    typ = analysis.index.type(resolved.name)
+    return typ is not None and typ.kind == "ENUM"
 
 
 def _refs_in_order(analysis: StAnalysis, nodes: list[Node]) -> Iterator[Ref]:
