@@ -114,3 +114,18 @@ def test_snippet_text_forms() -> None:
     }
     for snippet, text in cases.items():
         assert convert.snippet_to_text(snippet) == text
+
+
+def test_failing_handler_answers_empty_and_is_counted() -> None:
+    from plantls.lsp.server import create_server
+
+    server = create_server()
+
+    @server.handle("plantls/test-boom", default=list)
+    def boom(params: object) -> list[int]:
+        raise ValueError("boom")
+
+    handler = server.protocol.fm.features["plantls/test-boom"]
+    assert handler(None) == []
+    assert server.request_counts["plantls/test-boom"] == 1
+    assert server.name == "plantls"

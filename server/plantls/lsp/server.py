@@ -9,7 +9,6 @@ import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Generator
-from functools import wraps
 from typing import Any, TypeVar
 
 from lsprotocol import types
@@ -159,8 +158,7 @@ class PlantLanguageServer(LanguageServer):
         def decorator(fn: F) -> F:
             if asyncio.iscoroutinefunction(fn):
 
-                @wraps(fn)
-                async def run_async(params: Any) -> Any:
+                async def run_async(params):  # type: ignore[no-untyped-def]
                     self.request_counts[method] += 1
                     try:
                         return await fn(params)
@@ -171,8 +169,7 @@ class PlantLanguageServer(LanguageServer):
                 wrapper: Any = run_async
             else:
 
-                @wraps(fn)
-                def run(params: Any) -> Any:
+                def run(params):  # type: ignore[no-untyped-def]
                     self.request_counts[method] += 1
                     try:
                         return fn(params)
@@ -181,6 +178,10 @@ class PlantLanguageServer(LanguageServer):
                         return default()
 
                 wrapper = run
+            # No annotations and no __wrapped__: pygls must pass only the params, never the
+            # server (it does that when the first parameter's annotation fits the server).
+            wrapper.__name__ = wrapper.__qualname__ = getattr(fn, "__name__", method)
+            wrapper.__doc__ = fn.__doc__
             self.feature(method, options)(wrapper)
             return fn
 
