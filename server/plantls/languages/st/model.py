@@ -216,7 +216,6 @@ class ModelBuilder:
         self.uri = uri
         self.model = FileModel(uri)
         self._comments = self._collect_comments()
-        self._original_lines: list[str] | None = None
         self._original_lines = (st.original or st.source).splitlines()
 
     # -- helpers ------------------------------------------------------------------------
@@ -517,12 +516,9 @@ class ModelBuilder:
     def _blanked_extends(self, name_node: Node) -> str:
         """The base of ``TYPE S EXTENDS Base :``, whose ``EXTENDS Base`` dialect handling
         blanks (it keeps its line and column in the user's text)."""
-        if not self.st.original:
-            return ""
         pos = self.st.lines.from_byte_point(*name_node.end_point)
-        if self._original_lines is None:
-            self._original_lines = self.st.original.split("\n")
-        line = self._original_lines[pos.line] if pos.line < len(self._original_lines) else ""
+        lines = self._original_lines
+        line = lines[pos.line] if pos.line < len(lines) else ""
         m = _EXTENDS.match(line, pos.character)
         return m.group(1) if m else ""
 

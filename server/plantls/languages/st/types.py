@@ -426,7 +426,7 @@ class Typer:
         member = node.child_by_field_name("member")
         if obj is None or member is None:
             return None
-        if member.type == "integer_literal":
+        if member.type == "integer_literal" or _PERCENT_BIT.fullmatch(node_text(member)):
             base = self.type_of(obj, pou)
             base_name = base.elementary if base is not None else None
             ok = base_name is not None and (
@@ -735,6 +735,8 @@ _NAMED = frozenset({
     "identifier", "qualified_identifier", "member_access_expression", "index_expression",
 })
 _BIT_SUFFIX = re.compile(r"\.(%X)?\d")
+_PERCENT_BIT = re.compile(r"[_%]X\d+", re.IGNORECASE)
+"""``x.%X3`` (dialect handling writes the ``%`` as ``_``)."""
 
 
 def _bits(t: StType) -> bool:
