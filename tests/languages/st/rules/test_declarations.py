@@ -429,3 +429,13 @@ def test_st108_fb_vars_persist_but_var_temp_does_not(check_st: CheckSt) -> None:
     """
     found = check_st(src, "ST108")
     assert found.lines == [10] and "nTemp" in found[0].message
+
+
+def test_st101_standalone_method_names_are_information(check_st: CheckSt) -> None:
+    src = """
+    METHOD Split : BOOL
+    Split := bMemberOfTheBlock;
+    END_METHOD
+    """
+    found = check_st(src, "ST101")
+    assert [d.severity for d in found] == [Severity.INFORMATION]

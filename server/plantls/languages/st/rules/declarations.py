@@ -302,6 +302,18 @@ class UndeclaredIdentifier(StRule):
                     rng, library_message(ref.name, "type or name"), severity=Severity.INFORMATION
                 )
             return
+        top_name = top.node.child_by_field_name("name")
+        if top_name is not None and analysis.tree.is_synthetic(top_name):
+            if key not in info_done:
+                info_done.add(key)
+                yield self.finding(
+                    rng,
+                    f"'{ref.name}' is not declared here; {ref.pou.kind.lower()} "
+                    f"{ref.pou.name} stands alone in this file, so it may be a member of the "
+                    "block it belongs to",
+                    severity=Severity.INFORMATION,
+                )
+            return
         base = unresolved_base(analysis.index, ref.pou)
         if base:
             if key not in info_done:
