@@ -713,7 +713,9 @@ _CLASS = _kw(r"\b(END_CLASS|CLASS)\b")
 @needs("CLASS")
 def classes(src: Source) -> None:
     """``CLASS C`` ... ``END_CLASS`` (IEC 61131-3 3rd edition): written as ``FUNCTION_BLOCK``
-    ... ``END_FUNCTION_BLOCK``, which the grammar accepts with the same members."""
+    ... ``END_FUNCTION_BLOCK``, which the grammar accepts with the same members. The longer
+    keyword goes at the end of the line before ``CLASS``, so a class on the file's first
+    line stays a syntax error."""
     edits: list[Edit] = []
     for m in _CLASS.finditer(src.upper):
         before = src.code[src.line_start(m.start()) : m.start()]
@@ -1120,7 +1122,7 @@ def direct_addresses(src: Source) -> None:
 
 
 _BIT_ACCESS = re.compile(r"\.(%X)?(\d+)(?![\w.#])")
-_TOKEN_BEFORE = re.compile(r"(?:^|[^\w#%.])([A-Za-z_]\w*)$|[\])]$")
+_TOKEN_BEFORE = re.compile(r"(?:^|[^\w#%])([A-Za-z_]\w*)$|[\])]$")
 
 
 @needs(".")
