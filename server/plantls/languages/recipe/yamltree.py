@@ -268,6 +268,14 @@ def parse_yaml(text: str) -> YamlTree:
                     YamlProblem(start, start + len(anchor) + 1, f"anchor &{anchor}: anchors and "
                                 "aliases are not allowed in recipe and tool files", False)
                 )
+            tag = getattr(ev, "tag", None)
+            if tag and isinstance(ev, MappingStartEvent | SequenceStartEvent):
+                short = str(tag).rsplit(":", 1)[-1].lstrip("!")
+                if short not in _STD_TAGS:
+                    problems.append(
+                        YamlProblem(start, end, f"YAML tag {tag} is not allowed in this file",
+                                    False)
+                    )
             if isinstance(ev, ScalarEvent):
                 node = Scalar(start, end, _scalar_value(ev, problems, start, end), ev.value,
                               bool(ev.style))
