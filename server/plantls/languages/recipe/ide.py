@@ -11,7 +11,7 @@ from plantls.core.symbols import CompletionItem, Hover, Location, Symbol, Symbol
 from plantls.core.workspace import Workspace
 from plantls.languages.recipe import units
 from plantls.languages.recipe.analysis import RecipeAnalysis, ToolParsed
-from plantls.languages.recipe.model import REF, Chamber, GasLine, Limit, Parameter, Step
+from plantls.languages.recipe.model import Chamber, GasLine, Limit, Parameter, Step
 from plantls.languages.recipe.schema import RECIPE_SCHEMA, TOOL_SCHEMA, load_schema
 from plantls.languages.recipe.yamltree import Entry, Mapping, Node, Scalar, Sequence, node_at
 
@@ -103,9 +103,11 @@ def _path(root: Node | None, offset: int) -> tuple[list[str | int], Node | None,
 
 
 def _step_at(analysis: RecipeAnalysis, offset: int) -> Step | None:
+    """The innermost step starting before ``offset`` (while typing, the step being edited
+    may end before the cursor)."""
     best = None
     for step in analysis.model.all_steps():
-        if step.node.start <= offset <= step.node.end:
+        if step.node.start <= offset and (best is None or step.node.start > best.node.start):
             best = step
     return best
 
@@ -391,11 +393,6 @@ def _unit_items(dimension: str) -> list[CompletionItem]:
             for u in units.UNIT_CHOICES[dimension]]
 
 
-def _context_node(analysis: RecipeAnalysis, chain: list[str], line_no: int) -> set[str]:
-    """Keys already present in the mapping being edited (to leave them out)."""
-    return set()
-
-
 def recipe_completion(analysis: RecipeAnalysis, pos: Position) -> list[CompletionItem]:
     """Completions from the line being typed and the keys above it."""
     lines = analysis.document.text.split("\n")
@@ -567,7 +564,6 @@ def tool_completion(document: Document, parsed: ToolParsed, pos: Position) -> li
     chain = _chain(lines, pos.line, len(m.group(1)) + len(m.group(2) or ""), bool(m.group(2)))
     schema = load_schema(TOOL_SCHEMA)
     defs = schema["$defs"]
-    node: dict[str, object] = schema
     if chain == []:
         props = schema["properties"]
     elif chain == ["tool"]:
@@ -583,7 +579,6 @@ def tool_completion(document: Document, parsed: ToolParsed, pos: Position) -> li
             defs["limits"]["properties"]
     else:
         return []
-    del node
     return [CompletionItem(k, SymbolKind.PROPERTY,
                            documentation=str(v.get("description", "")) if isinstance(v, dict)
                            else "", insert_text=f"{k}: ") for k, v in props.items()]
@@ -599,4 +594,3 @@ __all__ = [
     "tool_hover",
     "tool_symbols",
 ]
-_ = REF
