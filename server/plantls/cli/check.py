@@ -67,3 +67,8 @@ def with_overrides(
     if fail_on is not None:
         rules = replace(rules, fail_on=fail_on)  # type: ignore[arg-type]
     return replace(settings, rules=rules)
+
+
+def with_engine(settings: Settings) -> Settings:
+    """``--engine``: run OpenDSS scripts through the engine as well (``dss.engine``)."""
+    return replace(settings, dss=replace(settings.dss, engine=True))

@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding has this severity or worse (default: error)",
     )
     check.add_argument("--config", type=Path, help="settings file (default: nearest plantls.toml)")
+    # OpenDSS: also run the engine (in a scratch folder, with a time limit)
+    check.add_argument(
+        "--engine", action="store_true", help="also run OpenDSS scripts through the engine"
+    )
 
     rules = sub.add_parser("rules", help="list the rules, or print one rule's doc")
     rules.add_argument("code", nargs="?", help="a rule code such as ST201")
@@ -72,6 +76,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"plantls: warning: {warning}", file=sys.stderr)
     settings = with_overrides(settings, args.select, args.ignore, args.fail_on)
+    if getattr(args, "engine", False):
+        from plantls.cli.check import with_engine
+
+        settings = with_engine(settings)
     results = check_paths(args.paths, settings)
     formatters()[args.format](results, sys.stdout)
     worst = worst_severity(results)
