@@ -140,6 +140,12 @@ CASES = {
         "\nCLASS C\nVAR\n    x : INT;\nEND_VAR\nMETHOD M\nx := 1;\nEND_METHOD\nEND_CLASS\n",
         {"CLASS", "END_CLASS"},
     ),
+    "configuration_without_resource": (
+        "CONFIGURATION C\nVAR_GLOBAL\n    g : INT;\nEND_VAR\n"
+        "TASK T(INTERVAL := T#10ms, PRIORITY := 1);\n"
+        "PROGRAM Main WITH T : P;\nEND_CONFIGURATION\n",
+        set(),
+    ),
     "string_return": (
         "FUNCTION F : STRING(255)\nVAR_INPUT\n    a : INT;\nEND_VAR\nF := '';\nEND_FUNCTION\n",
         set(),

@@ -1161,6 +1161,31 @@ def sfc_text(src: Source) -> None:
     src.apply(edits)
 
 
+_CONFIGURATION = _kw(r"\bCONFIGURATION\b[\s\S]*?\bEND_CONFIGURATION\b")
+_DIRECT_TASK = re.compile(r"^[ \t]*(TASK|PROGRAM)\b", re.MULTILINE)
+
+
+@needs("CONFIGURATION")
+def configuration_resources(src: Source) -> None:
+    """A configuration with tasks and programs but no ``RESOURCE`` (IEC allows one implicit
+    resource): a synthetic ``RESOURCE _ ON _`` ... ``END_RESOURCE`` is written around them,
+    the form the grammar takes."""
+    edits: list[Edit] = []
+    for m in _CONFIGURATION.finditer(src.upper):
+        if "RESOURCE" in m.group():
+            continue
+        task = _DIRECT_TASK.search(m.group())
+        if task is None:
+            continue
+        start = m.start() + task.start(1)
+        close = m.end() - len("END_CONFIGURATION")
+        opener = src.gap_edit(_prev_code(src.code, start), start, "RESOURCE _ ON _")
+        closer = src.gap_edit(_prev_code(src.code, close), close, "END_RESOURCE")
+        if opener is not None and closer is not None and opener[0] != closer[0]:
+            edits += [opener, closer]
+    src.apply(edits)
+
+
 _TRAILING_COMMA = re.compile(r",(\s*)\)")
 _EMPTY_OUTPUT = re.compile(r"=>[ \t]*(?:,|(?=\s*\)))")
 _NAME_BEFORE = re.compile(r"[A-Za-z_]\w*[ \t]*$")
@@ -1221,6 +1246,7 @@ REWRITES: tuple[Callable[[Source], None], ...] = (
     bit_access,
     empty_outputs,
     trailing_commas,
+    configuration_resources,
 )
 """The rewrites, in the order they run."""
 
