@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from tree_sitter import Node
 
@@ -27,6 +28,85 @@ Number = int | float
 COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
 LOGICAL = frozenset({"AND", "OR", "XOR", "&", "AND_THEN", "OR_ELSE"})
 ARITHMETIC = frozenset({"+", "-", "*", "/", "MOD"})
+
+
+# -- cached views of the standard library's type predicates (rules ask them very often) -----
+
+
+@cache
+def type_info(name: str) -> stdlib.ElementaryType | None:
+    """The elementary type of that name (cached :func:`stdlib.type_info`)."""
+    return stdlib.type_info(name)
+
+
+@cache
+def category(name: str) -> str:
+    """The category of an elementary type (``signed``, ``real``, ...), or ``""``."""
+    t = stdlib.type_info(name)
+    return t.category if t is not None else ""
+
+
+@cache
+def canonical_type(name: str) -> str:
+    """Cached :func:`stdlib.canonical_type`."""
+    return stdlib.canonical_type(name)
+
+
+@cache
+def can_widen(src: str, dst: str) -> bool:
+    """Cached :func:`stdlib.can_widen`."""
+    return stdlib.can_widen(src, dst)
+
+
+@cache
+def matches_generic(name: str, generic: str) -> bool:
+    """Cached :func:`stdlib.matches_generic`."""
+    return stdlib.matches_generic(name, generic)
+
+
+def is_elementary(name: str) -> bool:
+    """An elementary type name."""
+    return category(name) != ""
+
+
+def is_bool(name: str) -> bool:
+    """BOOL."""
+    return category(name) == "bool"
+
+
+def is_signed(name: str) -> bool:
+    """SINT, INT, DINT, LINT."""
+    return category(name) == "signed"
+
+
+def is_integer(name: str) -> bool:
+    """Signed and unsigned integers."""
+    return category(name) in ("signed", "unsigned")
+
+
+def is_real(name: str) -> bool:
+    """REAL and LREAL."""
+    return category(name) == "real"
+
+
+def is_numeric(name: str) -> bool:
+    """Integers and reals."""
+    return category(name) in ("signed", "unsigned", "real")
+
+
+def is_bit_string(name: str) -> bool:
+    """BYTE, WORD, DWORD, LWORD."""
+    return category(name) == "bit"
+
+
+def is_duration(name: str) -> bool:
+    """TIME and LTIME."""
+    return category(name) == "time"
+
+
+def is_date(name: str) -> bool:
+    """Dates, times of day, dates and times."""
+    return category(name) in ("date", "time_of_day")
 
 
 @dataclass(frozen=True)
@@ -66,7 +146,7 @@ class StType:
     @property
     def info(self) -> stdlib.ElementaryType | None:
         """The elementary type's data (range, size), or None."""
-        return stdlib.type_info(self.name) if self.kind == "elementary" else None
+        return type_info(self.name) if self.kind == "elementary" else None
 
     def label(self) -> str:
         """How messages name the type."""
@@ -77,7 +157,14 @@ class StType:
 
 def elementary(name: str, value: Number | None = None, literal: bool = False) -> StType:
     """An elementary type by name."""
-    return StType(stdlib.canonical_type(name), value=value, literal=literal)
+    if value is None and not literal:
+        return _plain(name)
+    return StType(canonical_type(name), value=value, literal=literal)
+
+
+@cache
+def _plain(name: str) -> StType:
+    return StType(canonical_type(name))
 
 
 BOOL = elementary("BOOL")
@@ -153,7 +240,7 @@ def _time_literal(text: str) -> StType | None:
     name = _TIME_PREFIX.get(prefix)
     if name is None:
         return None
-    value = duration_ms(text) if stdlib.is_duration(name) else None
+    value = duration_ms(text) if is_duration(name) else None
     return elementary(name, value)
 
 
@@ -181,11 +268,21 @@ class Typer:
         self.index = analysis.index
         self._types: dict[int, StType | None] = {}
         self._consts: dict[int, Number | None] = {}
+        self._decls: dict[tuple[int, int], StType | None] = {}
         self._original: LineIndex | None = None
 
     # -- declarations --------------------------------------------------------------------
     def of_decl(self, decl: VarDecl, scope: Pou | None = None) -> StType | None:
-        """The type of a declared variable, with its value when it is a constant."""
+        """The type of a declared variable, with its value when it is a constant (cached)."""
+        key = (id(decl), id(scope))
+        if key in self._decls:
+            return self._decls[key]
+        self._decls[key] = None
+        result = self._of_decl(decl, scope)
+        self._decls[key] = result
+        return result
+
+    def _of_decl(self, decl: VarDecl, scope: Pou | None) -> StType | None:
         node = decl.node.child_by_field_name("type") if decl.node is not None else None
         t = self.of_ref(decl.type, node, scope)
         if t is None or not decl.constant or t.kind not in ("elementary", "enum"):
@@ -202,7 +299,7 @@ class Typer:
         seen: set[str] = set()
         while ref is not None and ref.kind == "named" and ref.key not in seen:
             seen.add(ref.key)
-            typ = self.index.type(ref.name) if not stdlib.is_elementary(ref.name) else None
+            typ = self.index.type(ref.name) if not is_elementary(ref.name) else None
             if typ is None or typ.kind not in ("ALIAS", "SUBRANGE", "ARRAY") or typ.base is None:
                 break
             ref, node, scope = typ.base, typ.node.child_by_field_name("definition"), None
@@ -212,7 +309,7 @@ class Typer:
             return elementary(ref.name or "STRING")
         if ref.kind == "subrange":
             base = ref.name.split("(")[0].strip()
-            return elementary(base) if stdlib.is_elementary(base) else None
+            return elementary(base) if is_elementary(base) else None
         if ref.kind == "array":
             return StType("ARRAY", "array", ref=ref, node=node, scope=scope)
         if ref.kind == "pointer":
@@ -227,7 +324,7 @@ class Typer:
 
     def of_name(self, name: str) -> StType | None:
         """The type a type name stands for: elementary, user type, FB or standard FB."""
-        if stdlib.is_elementary(name):
+        if is_elementary(name):
             return elementary(name)
         short = name.split(".")[-1]
         typ = self.index.type(short)
@@ -393,12 +490,12 @@ class Typer:
         if type_node is None or value_node is None:
             return None
         name = node_text(type_node)
-        if not stdlib.is_elementary(name):
+        if not is_elementary(name):
             t = self.of_name(name)
             return t if t is not None and t.kind == "enum" else None
         inner = self.literal(value_node)
         value = inner.value if inner is not None else None
-        if stdlib.is_bool(name) and value_node.type == "boolean_literal":
+        if is_bool(name) and value_node.type == "boolean_literal":
             return elementary(name, value)
         return elementary(name, value)
 
@@ -430,7 +527,7 @@ class Typer:
             base = self.type_of(obj, pou)
             base_name = base.elementary if base is not None else None
             ok = base_name is not None and (
-                stdlib.is_bit_string(base_name) or stdlib.is_integer(base_name)
+                is_bit_string(base_name) or is_integer(base_name)
             )
             return BOOL if ok else None
         if member.type != "identifier":
@@ -449,7 +546,7 @@ class Typer:
             owner = self.type_of(obj, pou)
             if owner is not None and isinstance(owner.decl, stdlib.FunctionBlockDef):
                 param = owner.decl.param(node_text(member))
-                if param is not None and stdlib.is_elementary(param.type):
+                if param is not None and is_elementary(param.type):
                     return elementary(param.type)
         return None
 
@@ -531,7 +628,7 @@ class Typer:
     def std_call(self, f: stdlib.FunctionDef, node: Node, pou: Pou | None) -> StType | None:
         """A standard function's result; generic results come from the arguments' types."""
         if not stdlib.is_generic(f.return_type):
-            return elementary(f.return_type) if stdlib.is_elementary(f.return_type) else None
+            return elementary(f.return_type) if is_elementary(f.return_type) else None
         params = list(f.params)
         by_name = {p.name.upper(): p for p in params}
         relevant: list[StType] = []
@@ -561,10 +658,10 @@ class Typer:
             return None
         op = _operator(node)
         if op == "NOT":
-            ok = stdlib.matches_generic(t.name, "ANY_BIT") or stdlib.is_integer(t.name)
+            ok = matches_generic(t.name, "ANY_BIT") or is_integer(t.name)
             return StType(t.name, literal=t.literal, value=_fold_unary(op, t.value)) if ok else None
         if op in ("-", "+"):
-            if not (stdlib.is_numeric(t.name) or stdlib.is_duration(t.name)):
+            if not (is_numeric(t.name) or is_duration(t.name)):
                 return None
             value = _fold_unary(op, t.value)
             if t.literal and isinstance(value, int):
@@ -588,7 +685,7 @@ class Typer:
         if op in ARITHMETIC:
             return _arithmetic(op, lt, rt)
         if op == "**":
-            if stdlib.is_real(lt.name) and not lt.literal:
+            if is_real(lt.name) and not lt.literal:
                 return lt
             return None
         return None
@@ -629,10 +726,10 @@ def _fold_binary(op: str, lv: Number | None, rv: Number | None) -> Number | None
 
 def _mixed_sign(a: str, b: str) -> bool:
     """A signed and an unsigned integer where neither widens to the other."""
-    signs = {stdlib.is_signed(a), stdlib.is_signed(b)}
-    both_int = stdlib.is_integer(a) and stdlib.is_integer(b)
+    signs = {is_signed(a), is_signed(b)}
+    both_int = is_integer(a) and is_integer(b)
     return both_int and signs == {True, False} and not (
-        stdlib.can_widen(a, b) or stdlib.can_widen(b, a)
+        can_widen(a, b) or can_widen(b, a)
     )
 
 
@@ -640,16 +737,16 @@ def wider(a: str, b: str) -> str | None:
     """The type of an operation on two typed operands (IEC promotion), or None."""
     if a == b:
         return a
-    if stdlib.is_real(a) or stdlib.is_real(b):
-        if not (stdlib.is_numeric(a) and stdlib.is_numeric(b)):
+    if is_real(a) or is_real(b):
+        if not (is_numeric(a) and is_numeric(b)):
             return None
-        reals = [t for t in (a, b) if stdlib.is_real(t)]
+        reals = [t for t in (a, b) if is_real(t)]
         return "LREAL" if "LREAL" in reals else "REAL"
     if _mixed_sign(a, b):
         return None
-    if stdlib.can_widen(a, b):
+    if can_widen(a, b):
         return b
-    if stdlib.can_widen(b, a):
+    if can_widen(b, a):
         return a
     return None
 
@@ -659,12 +756,12 @@ def _combine(lt: StType, rt: StType, value: Number | None) -> StType | None:
     if lt.literal and rt.literal:
         if isinstance(value, int):
             return _untyped_int(value)
-        if stdlib.is_real(lt.name) or stdlib.is_real(rt.name):
+        if is_real(lt.name) or is_real(rt.name):
             return elementary("LREAL", value, literal=True)
         return None
     if lt.literal or rt.literal:
         typed, lit = (rt, lt) if lt.literal else (lt, rt)
-        if stdlib.is_real(lit.name) and stdlib.is_integer(typed.name):
+        if is_real(lit.name) and is_integer(typed.name):
             return elementary("REAL")
         return StType(typed.name, value=value)
     name = wider(lt.name, rt.name)
@@ -674,31 +771,31 @@ def _combine(lt: StType, rt: StType, value: Number | None) -> StType | None:
 def _arithmetic(op: str, lt: StType, rt: StType) -> StType | None:
     a, b = lt.name, rt.name
     value = _fold_binary(op, lt.value, rt.value)
-    if stdlib.is_numeric(a) and stdlib.is_numeric(b):
-        if op == "MOD" and not (stdlib.is_integer(a) and stdlib.is_integer(b)):
+    if is_numeric(a) and is_numeric(b):
+        if op == "MOD" and not (is_integer(a) and is_integer(b)):
             return None
         return _combine(lt, rt, value)
-    if stdlib.is_duration(a) and stdlib.is_duration(b) and op in ("+", "-"):
+    if is_duration(a) and is_duration(b) and op in ("+", "-"):
         return elementary(wider(a, b) or "LTIME")
-    if stdlib.is_duration(a) and stdlib.is_numeric(b) and op in ("*", "/"):
+    if is_duration(a) and is_numeric(b) and op in ("*", "/"):
         return lt
-    if stdlib.is_numeric(a) and stdlib.is_duration(b) and op == "*":
+    if is_numeric(a) and is_duration(b) and op == "*":
         return rt
-    if stdlib.is_date(a) and stdlib.is_duration(b) and op in ("+", "-"):
+    if is_date(a) and is_duration(b) and op in ("+", "-"):
         return lt
-    if stdlib.is_date(a) and a == b and op == "-":
+    if is_date(a) and a == b and op == "-":
         return elementary("LTIME" if a.startswith("L") else "TIME")
     return None
 
 
 def _logical(lt: StType, rt: StType) -> StType | None:
     a, b = lt.name, rt.name
-    if stdlib.is_bool(a) and stdlib.is_bool(b):
+    if is_bool(a) and is_bool(b):
         return BOOL
     bitwise = ("ANY_BIT", "ANY_INT")
-    if not all(any(stdlib.matches_generic(t, g) for g in bitwise) for t in (a, b)):
+    if not all(any(matches_generic(t, g) for g in bitwise) for t in (a, b)):
         return None
-    if stdlib.is_bool(a) or stdlib.is_bool(b):
+    if is_bool(a) or is_bool(b):
         return None if not (lt.literal or rt.literal) else (rt if lt.literal else lt)
     if lt.literal and rt.literal:
         return None
@@ -716,7 +813,7 @@ def _common(types: list[StType], generic: str) -> StType | None:
         first = types[0]
         same = all(t.kind == first.kind and t.key == first.key for t in types)
         return first if same and first.kind in ("enum", "struct") else None
-    if not all(stdlib.matches_generic(t.name, generic) for t in types):
+    if not all(matches_generic(t.name, generic) for t in types):
         return None
     typed = [t for t in types if not t.literal]
     if not typed:
@@ -726,7 +823,7 @@ def _common(types: list[StType], generic: str) -> StType | None:
         name = wider(name, t.name) if name is not None else None
     if name is None:
         return None
-    if any(stdlib.is_real(t.name) for t in types if t.literal) and stdlib.is_integer(name):
+    if any(is_real(t.name) for t in types if t.literal) and is_integer(name):
         return None
     return elementary(name)
 
@@ -741,7 +838,7 @@ _PERCENT_BIT = re.compile(r"[_%]X\d+", re.IGNORECASE)
 
 def _bits(t: StType) -> bool:
     """An integer or bit string, whose single bits may be accessed as ``x.3``."""
-    return t.kind == "elementary" and (stdlib.is_integer(t.name) or stdlib.is_bit_string(t.name))
+    return t.kind == "elementary" and (is_integer(t.name) or is_bit_string(t.name))
 
 
 def indices(node: Node) -> list[Node]:

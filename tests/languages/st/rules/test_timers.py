@@ -69,7 +69,7 @@ def test_st401_calls_only_in_branches(check_st: CheckSt) -> None:
     assert found.texts == ["fbDelay", "fbEdge", "fbCount", "fbLong"]
     assert found.messages[0].startswith(
         "fbDelay (TON) is called only inside IF/CASE branches of FB_Test: while the branch "
-        "is skipped it stops seeing IN"
+        "is skipped it does not see IN, so it neither runs nor resets"
     )
     assert "fbEdge (R_TRIG)" in found.messages[1] and "misses edges" in found.messages[1]
 

@@ -16,7 +16,7 @@ from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.rules import RuleDoc
 from plantls.languages.st import stdlib
-from plantls.languages.st.analysis import Call, StAnalysis
+from plantls.languages.st.analysis import Call, Ref, StAnalysis
 from plantls.languages.st.model import POU_NODES, Pou, VarDecl
 from plantls.languages.st.rules.base import StRule
 from plantls.languages.st.syntax import walk
@@ -164,11 +164,10 @@ def line_of(analysis: StAnalysis, node: Node) -> int:
 # -- rules -----------------------------------------------------------------------------------
 
 _MISSED = {
-    "timer": "while the branch is skipped it stops seeing IN: it neither runs nor resets, and "
-    "keeps its elapsed time for the next time the branch runs",
+    "timer": "while the branch is skipped it does not see IN, so it neither runs nor resets",
     "counter": "while the branch is skipped it does not see its count inputs and misses edges",
-    "edge": "while the branch is skipped it does not see CLK: it misses edges, or reports a "
-    "stale one when the branch runs again",
+    "edge": "while the branch is skipped it does not see CLK and misses edges, or reports a "
+    "stale one later",
 }
 
 
@@ -341,24 +340,28 @@ class OutputWithoutCall(StRule):
         """Report local timer and edge instances that are read but never called."""
         t = typer(analysis)
         uses: dict[int, list[tuple[str, Node]]] = {}
+        blocks: dict[int, stdlib.FunctionBlockDef | None] = {}
         decls: dict[int, VarDecl] = {}
         for ref in analysis.refs:
             decl = ref.target
             if not isinstance(decl, VarDecl) or decl.section not in LOCAL_SECTIONS:
                 continue
-            if decl.uri != analysis.model.uri or _is_formal_name(ref.node):
+            key = id(decl)
+            if key not in blocks:
+                typ = t.of_decl(decl) if decl.uri == analysis.model.uri else None
+                fb = typ.decl if typ is not None else None
+                ok = isinstance(fb, stdlib.FunctionBlockDef) and fb.category in ("timer", "edge")
+                blocks[key] = fb if ok and isinstance(fb, stdlib.FunctionBlockDef) else None
+            if blocks[key] is None or _is_formal_name(ref.node):
                 continue
-            decls[id(decl)] = decl
-            uses.setdefault(id(decl), []).append(_use(_instance_expression(ref.node)))
+            decls[key] = decl
+            uses.setdefault(key, []).append(_use(_instance_expression(ref.node)))
         for key, found in uses.items():
-            decl = decls[key]
-            typ = t.of_decl(decl)
-            fb = typ.decl if typ is not None else None
-            if not isinstance(fb, stdlib.FunctionBlockDef) or fb.category not in ("timer", "edge"):
-                continue
+            decl, fb = decls[key], blocks[key]
             kinds = {kind for kind, _ in found}
             if kinds - {"output", "input"} or "output" not in kinds or _extended(analysis, decl):
                 continue
+            assert fb is not None
             node = next(n for kind, n in found if kind == "output")
             yield self.finding(
                 analysis.tree.range(node),
@@ -618,7 +621,7 @@ class OverwrittenOutput(StRule):
         """VAR_OUTPUTs of the POU and variables mapped to %Q that its body writes."""
         out: dict[int, VarDecl] = {}
         escaped: set[int] = set()
-        for ref in analysis.refs_in(pou):
+        for ref in refs_by_pou(analysis).get(id(pou), ()):
             decl = ref.target
             if not isinstance(decl, VarDecl):
                 continue
@@ -631,6 +634,18 @@ class OverwrittenOutput(StRule):
                 escaped.add(id(decl))
             out[id(decl)] = decl
         return {k: v for k, v in out.items() if k not in escaped}
+
+
+def refs_by_pou(analysis: StAnalysis) -> dict[int, list[Ref]]:
+    """The file's refs grouped by the id of the POU they appear in (computed once)."""
+    found = analysis.memo.get("st.refs-by-pou")
+    if isinstance(found, dict):
+        return found
+    out: dict[int, list[Ref]] = {}
+    for ref in analysis.refs:
+        out.setdefault(id(ref.pou), []).append(ref)
+    analysis.memo["st.refs-by-pou"] = out
+    return out
 
 
 def _escapes(analysis: StAnalysis, node: Node) -> bool:

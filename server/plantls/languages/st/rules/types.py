@@ -17,6 +17,7 @@ from plantls.core.diagnostics import Diagnostic, Severity
 from plantls.core.documents import Document
 from plantls.core.rules import RuleDoc
 from plantls.languages.st import stdlib
+from plantls.languages.st import types as T
 from plantls.languages.st.analysis import StAnalysis
 from plantls.languages.st.index import StIndex
 from plantls.languages.st.model import Pou, VarDecl
@@ -163,7 +164,7 @@ class _Collector:
         if callee is not None and isinstance(callee.decl, stdlib.FunctionBlockDef):
             param = callee.decl.param(node_text(name))
             if param is not None and param in callee.decl.inputs:
-                return StType(stdlib.canonical_type(param.type))
+                return StType(T.canonical_type(param.type))
         return None
 
 
@@ -195,7 +196,7 @@ def _fits(t: stdlib.ElementaryType, value: int | float, based: bool = False) -> 
 
 def narrowing(src: str, dst: str) -> bool:
     """An implicit conversion that can lose values (not a signed/unsigned change)."""
-    s, d = stdlib.type_info(src), stdlib.type_info(dst)
+    s, d = T.type_info(src), T.type_info(dst)
     if s is None or d is None or s.name == d.name:
         return False
     if s.category == "real" and d.category in ("signed", "unsigned"):
@@ -209,15 +210,15 @@ def narrowing(src: str, dst: str) -> bool:
 def sign_change(src: str, dst: str) -> bool:
     """An integer going between signed and unsigned without a safe widening."""
     return (
-        stdlib.is_integer(src)
-        and stdlib.is_integer(dst)
-        and stdlib.is_signed(src) != stdlib.is_signed(dst)
-        and not stdlib.can_widen(src, dst)
+        T.is_integer(src)
+        and T.is_integer(dst)
+        and T.is_signed(src) != T.is_signed(dst)
+        and not T.can_widen(src, dst)
     )
 
 
 def _value_fits(src: StType, dst: str) -> bool:
-    info = stdlib.type_info(dst)
+    info = T.type_info(dst)
     return src.value is not None and info is not None and _fits(info, src.value)
 
 
@@ -241,7 +242,7 @@ def incompatible(dst: StType, src: StType, index: StIndex) -> bool:
     if dst.kind == "enum":
         if src.kind == "enum":
             return src.key != dst.key
-        if src.kind == "elementary" and stdlib.is_integer(src.name):
+        if src.kind == "elementary" and T.is_integer(src.name):
             return not src.literal
         return True
     if dst.kind == "struct":
@@ -256,7 +257,7 @@ def incompatible(dst: StType, src: StType, index: StIndex) -> bool:
 
 
 def _elementary_mismatch(dst: str, src: StType) -> bool:
-    d, s = stdlib.type_info(dst), stdlib.type_info(src.name)
+    d, s = T.type_info(dst), T.type_info(src.name)
     if d is None or s is None:
         return False
     df, sf = _INCOMPATIBLE_FAMILY.get(d.category), _INCOMPATIBLE_FAMILY.get(s.category)
@@ -332,7 +333,7 @@ class ImplicitNarrowing(StRule):
             if dst is None or src is None or src.kind != "elementary":
                 continue
             if src.literal:
-                if stdlib.is_real(src.name) and stdlib.is_integer(dst):
+                if T.is_real(src.name) and T.is_integer(dst):
                     yield self.finding(
                         analysis.tree.range(flow.src),
                         f"REAL literal {node_text(flow.src).strip()} {_verb(flow)} {dst} "
@@ -354,10 +355,10 @@ def _verb(flow: Flow) -> str:
 
 
 def _loss(src: str, dst: str) -> str:
-    d = stdlib.type_info(dst)
-    if stdlib.is_real(src) and stdlib.is_integer(dst) and d is not None:
+    d = T.type_info(dst)
+    if T.is_real(src) and T.is_integer(dst) and d is not None:
         return f"the fraction is lost and values outside {_range_text(d)} do not fit"
-    if stdlib.is_real(src):
+    if T.is_real(src):
         return "precision and range are lost"
     if d is not None and d.min is not None:
         return f"values outside {_range_text(d)} do not fit"
@@ -427,7 +428,7 @@ class SignedUnsignedMix(StRule):
 
 
 def _typed_int(t: StType | None) -> bool:
-    return t is not None and t.kind == "elementary" and not t.literal and stdlib.is_integer(
+    return t is not None and t.kind == "elementary" and not t.literal and T.is_integer(
         t.name
     )
 
@@ -499,7 +500,7 @@ class RealEquality(_EqualityRule):
 
     def family(self, name: str) -> bool:
         """REAL and LREAL."""
-        return stdlib.is_real(name)
+        return T.is_real(name)
 
     def message(self, t: StType, op: str, left: str, right: str) -> str:
         """The finding's text."""
@@ -529,7 +530,7 @@ class TimeEquality(_EqualityRule):
 
     def family(self, name: str) -> bool:
         """TIME and LTIME."""
-        return stdlib.is_duration(name)
+        return T.is_duration(name)
 
     def exempt(self, left: StType, right: StType) -> bool:
         """Two values that are neither of them a fixed duration."""
@@ -750,7 +751,7 @@ class NonBoolCondition(StRule):
             ct = t.type_of(cond, pou)
             if ct is None or ct.kind not in ("elementary", "enum", "struct"):
                 continue
-            if ct.kind == "elementary" and stdlib.is_bool(ct.name):
+            if ct.kind == "elementary" and T.is_bool(ct.name):
                 continue
             yield self.finding(
                 analysis.tree.range(cond),
@@ -774,7 +775,10 @@ class IncompatibleAssignment(StRule):
             "becomes milliseconds, an enum takes any number, including ones that name no "
             "value).\n\n"
             "An enumeration value assigned to an integer is accepted: CODESYS and TwinCAT "
-            "allow it outside strict mode and it is common in real code. Pointers, "
+            "allow it outside strict mode and it is common in real code. So is an integer "
+            "literal assigned to an enumeration (`eState := 10;`), which those compilers "
+            "accept for enumerations without the 'strict' attribute; an integer variable "
+            "or expression is reported. Pointers, "
             "references, interfaces, FB instances and types from libraries plantls cannot "
             "see are not checked, and narrowing or signed/unsigned changes are left to "
             "ST301 and ST302."
