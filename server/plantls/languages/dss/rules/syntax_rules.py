@@ -24,13 +24,13 @@ class UnknownCommand(DssRule):
     doc = RuleDoc(
         why=(
             "The engine stops the script at a command it cannot read, with error 302. "
-            "Everything after it in a Redirect-ed file is skipped, so a misspelt `Solve` or "
-            "`Redirect` means a study that silently runs on half a circuit."
+            "Everything after it in a Redirect-ed file is skipped, so a misspelt `Solve` "
+            "or `Redirect` means a study that silently runs on half a circuit."
         ),
-        example="New Circuit.plant basekv=12.47\nSolv",
+        example="New Circuit.plant basekv=12.47\nSovle",
         fix=(
-            "Spell the command out (`Solve`), or use an abbreviation the engine accepts. "
-            "`plantls rules` hover on a command shows the engine's own help."
+            "Spell the command out (`Solve`), or use an abbreviation the engine accepts "
+            "(the start of a command's name). Hover on a command shows the engine's help."
         ),
     )
 
