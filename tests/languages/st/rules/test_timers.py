@@ -386,3 +386,18 @@ def test_st404_address_taken_outputs_are_not_judged(check_st: CheckSt) -> None:
         "ST404",
     )
     assert found.texts == []
+
+
+def test_st404_pou_with_unparsed_jumps_is_not_judged(check_st: CheckSt) -> None:
+    src = """
+    PROGRAM MAIN
+    VAR_OUTPUT
+        bOut : BOOL;
+    END_VAR
+    bOut := TRUE;
+    JMP lblEnd;
+    bOut := FALSE;
+    lblEnd: ;
+    END_PROGRAM
+    """
+    assert check_st(src, "ST404").texts == []

@@ -215,6 +215,8 @@ class ConditionalCall(StRule):
             if any(in_loop for _, in_loop in paths) or any(not p for p, _ in paths):
                 continue
             pou = inst.calls[0].pou
+            if pou.node.has_error:
+                continue
             targets = {c.node.parent.id for c in inst.calls if c.node.parent is not None}
             if always_runs(pou.body, targets):
                 continue
@@ -607,6 +609,8 @@ class OverwrittenOutput(StRule):
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """Follow each POU's output writes in statement order."""
         for pou in analysis.model.all_pous():
+            if pou.node.has_error:
+                continue  # a JMP or label the grammar does not know could skip any write
             outputs = self._outputs(analysis, pou)
             if not outputs:
                 continue
