@@ -231,3 +231,9 @@ def test_bad_input_never_raises(text: str) -> None:
     st = syntax.parse(text)
     syntax.syntax_errors(st)
     assert st.source.count("\n") == text.count("\n")
+
+
+def test_enum_values_with_numbers_survive() -> None:
+    """``:=`` inside an enumeration's value list gives values, not initialisers to drop."""
+    text = "TYPE E_Mode :\n(\n    eOff := 0,\n    eAuto := 10\n);\nEND_TYPE\n"
+    assert dialect.to_standard(text) == text

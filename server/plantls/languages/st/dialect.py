@@ -980,6 +980,27 @@ def _initializer_ok(text: str, context: str) -> bool:
     return False
 
 
+def _in_enum_list(code: str, pos: int, start: int) -> bool:
+    """Whether ``pos`` lies inside an enumeration's value list ``: (A := 0, B := 2)``.
+
+    The list is the innermost unclosed ``(`` before ``pos`` when a lone ``:`` precedes it;
+    its ``:=`` give enum values, which the grammar takes and which must stay.
+    """
+    depth = 0
+    for i in range(pos - 1, start - 1, -1):
+        ch = code[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                before = code[start:i].rstrip()
+                return before.endswith(":") and not before.endswith("::")
+            depth -= 1
+        elif ch == ";" and depth == 0:
+            return False
+    return False
+
+
 @needs(":=")
 def initializers(src: Source) -> None:
     """Initial values the grammar cannot hold where they are written: blanked (``:=`` and
@@ -1000,6 +1021,9 @@ def initializers(src: Source) -> None:
                 break
             stop = _extent(code, i + 2, end)
             value = code[i + 2 : stop]
+            if _in_enum_list(code, i, start):
+                pos = i + 2
+                continue
             if value.strip() and not _initializer_ok(value, context):
                 tail = stop
                 while tail > i and src.text[tail - 1] in " \t\r\n":
