@@ -79,13 +79,18 @@ class StIndex:
 
         B&R keeps a function's interface in a ``.fun`` file and its body in a ``.st`` file
         of the same folder that declares no variables; the body then resolves through the
-        interface.
+        interface: a same-named declaration in that folder with variables and no body.
         """
         if pou.vars or pou.parent is not None:
             return pou
         folder = pou.uri.rsplit("/", 1)[0]
         for other in self.pous(pou.name):
-            if other is not pou and other.vars and other.uri.rsplit("/", 1)[0] == folder:
+            if (
+                other is not pou
+                and other.vars
+                and not other.body
+                and other.uri.rsplit("/", 1)[0] == folder
+            ):
                 return other
         return pou
 
