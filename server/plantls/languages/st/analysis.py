@@ -250,7 +250,7 @@ class Resolver:
         for i, child in enumerate(node.children):
             if not child.is_named:
                 continue
-            fname = node.field_name_for_child(i)
+            fname = node.field_name_for_child(i) or ""
             if (
                 child.type.endswith("_statement")
                 or fname in ("body", "consequence")

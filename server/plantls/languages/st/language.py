@@ -60,7 +60,7 @@ class StLanguage:
 
     id = "iec-st"
     name = "Structured Text"
-    extensions = ST_EXTENSIONS
+    extensions: tuple[str, ...] = ST_EXTENSIONS
 
     def detect(self, path: str) -> bool:
         """ST by extension."""
@@ -114,7 +114,7 @@ class StLanguage:
         key = ("st-analysis", index.generation)
         cached = document._cache.get("st-analysis")
         if isinstance(cached, tuple) and cached[0] == key:
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
         parsed = _parsed(document)
         try:
             result = analyze(document, parsed.tree, parsed.model, index)

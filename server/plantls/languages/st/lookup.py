@@ -80,13 +80,16 @@ def find(analysis: StAnalysis, pos: Position) -> Found | None:
         if typ.name_range == analysis.tree.range(node):
             return Found(node, name, "type", typ)
     # A type name in a declaration, EXTENDS, or anywhere else outside bodies.
-    pou = pou_at(analysis, pos)
-    if pou is not None:
-        kind, target = Resolver(analysis).lookup(name, pou)
+    scope = pou_at(analysis, pos)
+    if scope is not None:
+        kind, target = Resolver(analysis).lookup(name, scope)
         return Found(node, name, kind, target)
-    typ = analysis.index.type(name) or analysis.index.pou(name)
-    if typ is not None:
-        return Found(node, name, "type" if not isinstance(typ, Pou) else "pou", typ)
+    declared = analysis.index.type(name)
+    if declared is not None:
+        return Found(node, name, "type", declared)
+    other_pou = analysis.index.pou(name)
+    if other_pou is not None:
+        return Found(node, name, "pou", other_pou)
     fb = stdlib.function_block(name)
     if fb is not None:
         return Found(node, name, "std_fb", fb)
