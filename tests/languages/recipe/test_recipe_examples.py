@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from plantls.cli.check import check_paths
@@ -15,14 +14,16 @@ FAB = REPO / "examples" / "fab"
 
 def test_example_findings_match_the_record() -> None:
     expected = json.loads((FAB / "expected_findings.json").read_text())
-    cwd = os.getcwd()
-    os.chdir(REPO)
-    try:
-        results = check_paths([Path("examples/fab")], Settings())
-    finally:
-        os.chdir(cwd)
-    got = [{"path": r.path, "line": d.range.start.line + 1, "code": d.code}
-           for r in results for d in r.diagnostics]
+    results = check_paths([FAB], Settings())
+    got = [
+        {
+            "path": Path(r.path).resolve().relative_to(FAB).as_posix(),
+            "line": d.range.start.line + 1,
+            "code": d.code,
+        }
+        for r in results
+        for d in r.diagnostics
+    ]
     key = lambda f: (f["path"], f["line"], f["code"])  # noqa: E731
     assert sorted(got, key=key) == sorted(expected, key=key)
     codes = {f["code"] for f in expected}
