@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from plantls.core.diagnostics import Severity  # noqa: E402
-from plantls.core.documents import uri_to_path  # noqa: E402
-from plantls.core.workspace import Workspace  # noqa: E402
-from plantls.languages.dss import engine as eng  # noqa: E402
-from plantls.languages.dss.language import DSS_LANGUAGE  # noqa: E402
+from plantls.core.diagnostics import Severity
+from plantls.core.documents import uri_to_path
+from plantls.core.workspace import Workspace
+from plantls.languages.dss import engine as eng
+from plantls.languages.dss.language import DSS_LANGUAGE
 
 COUNTERPARTS = {"DSS101", "DSS102", "DSS103", "DSS201", "DSS202", "DSS203"}
 
