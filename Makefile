@@ -15,7 +15,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# torch is pinned here (not in pyproject.toml, which keeps an open range for users) so that
+# CI and fresh clones get the CPU build instead of a multi-GB CUDA download.
+TORCH_PIN := torch==2.13.0
+
 $(DEVSTAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q $(TORCH_PIN)
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
