@@ -1,0 +1,1 @@
+"""Model backends behind one small interface (see :mod:`plantls.ai.backends.base`)."""
