@@ -88,6 +88,9 @@ def register(server: PlantLanguageServer) -> None:
 
     @server.handle(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        # The disk now matches the editor: checks that need saved files (the OpenDSS
+        # engine) can run, so cached results are stale.
+        server.touch()
         server.publisher.now(params.text_document.uri)
 
     @server.handle(types.TEXT_DOCUMENT_DID_CLOSE)
