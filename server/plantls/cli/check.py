@@ -1,16 +1,33 @@
-"""``plantls check``: the same findings as the editor, for CI."""
+"""``plantls check``: the same findings as the editor, for CI.
+
+Parallel checking (``--jobs N``). Rules resolve names across files (an ST program uses
+function blocks declared elsewhere; an OpenDSS script redirects to others), so every file
+must be checked against the index of the whole workspace. Indexing is cheap next to the
+rules, so plantls indexes once and checks in parallel:
+
+- where processes can be forked (Linux), the parent reads and indexes every file, then
+  forks N workers that inherit that index and check contiguous slices of the file list;
+- elsewhere (spawn), each worker reads and indexes the workspace once at start-up, then
+  checks its slices.
+
+Results are put back in file order, so the output is the same as with ``--jobs 1``.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from dataclasses import replace
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from plantls.core.diagnostics import Severity
-from plantls.core.documents import Document
-from plantls.core.language import language_by_id
-from plantls.core.settings import Settings
-from plantls.core.workspace import Workspace, iter_files
+from plantls.core.baseline import entries_for, fingerprints, path_key
+from plantls.core.diagnostics import Diagnostic, Severity
+from plantls.core.documents import Document, decode_text, path_to_uri
+from plantls.core.language import language_by_id, language_for_path
+from plantls.core.settings import Settings, find_config
+from plantls.core.workspace import Workspace, iter_files, read_document
 from plantls.report import FileResult
 
 
@@ -22,24 +39,175 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def check_paths(paths: list[Path], settings: Settings) -> list[FileResult]:
+def _result(path: Path, doc: Document, diagnostics: list[Diagnostic]) -> FileResult:
+    lang = language_by_id(doc.language_id)
+    return FileResult(
+        path=display_path(path),
+        language=lang.id if lang else doc.language_id,
+        diagnostics=diagnostics,
+        text=doc.text,
+        fingerprints=fingerprints(diagnostics, doc.lines),
+    )
+
+
+def _roots(paths: list[Path]) -> list[Path]:
+    return [p if p.is_dir() else p.parent for p in paths]
+
+
+# -- parallel checking -----------------------------------------------------------------
+
+
+@dataclass
+class _WorkerState:
+    workspace: Workspace
+    docs: list[Document]
+
+
+_STATE: _WorkerState | None = None
+
+
+def _index(paths: list[Path], files: list[Path], settings: Settings) -> _WorkerState:
+    workspace = Workspace(roots=_roots(paths), settings=settings)
+    return _WorkerState(workspace, [workspace.add_file(f) for f in files])
+
+
+def _init_worker(paths: list[Path], files: list[Path], settings: Settings) -> None:
+    """Spawned worker: index the whole workspace once."""
+    global _STATE
+    _STATE = _index(paths, files, settings)
+
+
+def _check_slice(bounds: tuple[int, int]) -> list[list[Diagnostic]]:
+    state = _STATE
+    assert state is not None, "worker has no workspace"
+    return [state.workspace.diagnostics(doc) for doc in state.docs[bounds[0] : bounds[1]]]
+
+
+def _slices(count: int, jobs: int) -> list[tuple[int, int]]:
+    """Contiguous slices (neighbouring files share caches), about four per worker."""
+    size = max(1, -(-count // (jobs * 4)))
+    return [(i, min(i + size, count)) for i in range(0, count, size)]
+
+
+def _start_method() -> str:
+    methods = multiprocessing.get_all_start_methods()
+    return "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn"
+
+
+def effective_jobs(jobs: int) -> int:
+    """``--jobs 0`` means one per CPU."""
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+def check_paths(
+    paths: list[Path], settings: Settings, jobs: int = 1, start_method: str | None = None
+) -> list[FileResult]:
     """Index every file under ``paths`` (so names resolve across files), then check each."""
-    roots = [p if p.is_dir() else p.parent for p in paths]
-    workspace = Workspace(roots=roots, settings=settings)
+    global _STATE
     files = list(iter_files(paths))
-    docs: list[tuple[Path, Document]] = [(f, workspace.add_file(f)) for f in files]
-    results = []
-    for path, doc in docs:
-        lang = language_by_id(doc.language_id)
-        results.append(
-            FileResult(
-                path=display_path(path),
-                language=lang.id if lang else doc.language_id,
-                diagnostics=workspace.diagnostics(doc),
-                text=doc.text,
-            )
-        )
-    return results
+    jobs = min(effective_jobs(jobs), len(files))
+    method = start_method or _start_method()
+    if jobs <= 1:
+        state = _index(paths, files, settings)
+        found = [state.workspace.diagnostics(doc) for doc in state.docs]
+    elif method == "fork":
+        state = _index(paths, files, settings)
+        _STATE = state  # inherited by the forked workers
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context) as ex:
+                parts = ex.map(_check_slice, _slices(len(files), jobs))
+                found = [d for part in parts for d in part]
+        finally:
+            _STATE = None
+    else:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(paths, files, settings),
+        ) as ex:
+            found = [d for part in ex.map(_check_slice, _slices(len(files), jobs)) for d in part]
+        # the parent reads the files too, for the text and the fingerprints
+        state = _WorkerState(Workspace(settings=settings), [read_document(f) for f in files])
+    return [_result(f, doc, d) for f, doc, d in zip(files, state.docs, found, strict=True)]
+
+
+# -- standard input ----------------------------------------------------------------------
+
+
+def stdin_roots(path: Path, paths: list[Path]) -> list[Path]:
+    """Folders to index around a file given on standard input.
+
+    The PATHs given on the command line; else the folder of the nearest config file; else
+    the file's own folder, when it exists.
+    """
+    if paths:
+        return _roots(paths)
+    config = find_config(path.parent if path.parent.is_dir() else Path.cwd())
+    if config is not None and path.resolve().is_relative_to(config.parent.resolve()):
+        return [config.parent]
+    return [path.parent] if path.parent.is_dir() else []
+
+
+def check_text(path: Path, data: bytes, settings: Settings, roots: list[Path]) -> FileResult:
+    """Check ``data`` as if it were the file at ``path``, with ``roots`` indexed from disk."""
+    lang = language_for_path(path.name)
+    if lang is None:
+        raise ValueError(f"no plantls language handles {path.name!r} (see DESIGN.md)")
+    text, problem = decode_text(data)
+    workspace = Workspace(roots=roots, settings=settings)
+    if roots:
+        workspace.index_all()
+    doc = Document(path_to_uri(path), text, lang.id, decode_problem=problem)
+    workspace.open(doc)
+    return _result(path, doc, workspace.diagnostics(doc))
+
+
+# -- baseline ----------------------------------------------------------------------------
+
+
+def write_new_baseline(results: list[FileResult], baseline: Path) -> int:
+    """Record every finding of ``results`` in a new baseline file."""
+    from plantls.core.baseline import write_baseline
+
+    entries = [
+        e
+        for r in results
+        for e in entries_for(r.path, r.text, r.diagnostics, baseline)
+    ]
+    return write_baseline(baseline, entries)
+
+
+def apply_baseline(
+    results: list[FileResult], keys: set[tuple[str, str, str]], baseline: Path
+) -> tuple[list[FileResult], int]:
+    """Drop the findings recorded in a baseline.
+
+    Returns the new results and the number of baseline entries, for the files checked,
+    that no longer occur (fixed since the baseline was written).
+    """
+    out = []
+    seen: set[tuple[str, str, str]] = set()
+    checked: set[str] = set()
+    for r in results:
+        key = path_key(r.path, baseline)
+        checked.add(key)
+        fps = r.fingerprint_list()
+        kept, kept_fps = [], []
+        for d, fp in zip(r.diagnostics, fps, strict=True):
+            k = (key, d.code, fp)
+            if k in keys:
+                seen.add(k)
+            else:
+                kept.append(d)
+                kept_fps.append(fp)
+        out.append(replace(r, diagnostics=kept, fingerprints=kept_fps))
+    fixed = sum(1 for k in keys if k[0] in checked and k not in seen)
+    return out, fixed
+
+
+# -- exit code and options ---------------------------------------------------------------
 
 
 def worst_severity(results: list[FileResult]) -> Severity | None:

@@ -9,14 +9,24 @@ from pathlib import Path
 
 from plantls import __version__
 from plantls.core.diagnostics import Severity
-from plantls.core.language import languages
 from plantls.core.settings import Settings, find_config, load_config_file
+from plantls.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per CPU) or more")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,9 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--tcp", metavar="HOST:PORT", help="listen on TCP (host defaults to loopback)"
     )
 
-    check = sub.add_parser("check", help="check files and folders, for CI")
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check = sub.add_parser(
+        "check",
+        help="check files and folders, for CI",
+        description="Check files and folders. Exit 0: nothing at or above --fail-on; "
+        "1: findings; 2: usage or internal error.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument(
+        "-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE"
+    )
     check.add_argument("--select", type=_codes, help="only these codes or prefixes (ST2,DSS101)")
     check.add_argument("--ignore", type=_codes, help="skip these codes or prefixes")
     check.add_argument(
@@ -44,6 +62,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding has this severity or worse (default: error)",
     )
     check.add_argument("--config", type=Path, help="settings file (default: nearest plantls.toml)")
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not in FILE; when FILE does not exist, write the current "
+        "findings to it and exit 0",
+    )
+    check.add_argument(
+        "--jobs", "-j", type=_jobs, default=1, metavar="N",
+        help="check files in N processes (0: one per CPU; default 1)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="check standard input as if it were the file PATH (its folder, or the PATHs "
+        "given, are indexed from disk around it)",
+    )
     # OpenDSS: also run the engine (in a scratch folder, with a time limit)
     check.add_argument(
         "--engine", action="store_true", help="also run OpenDSS scripts through the engine"
@@ -51,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules, or print one rule's doc")
     rules.add_argument("code", nargs="?", help="a rule code such as ST201")
+
+    from plantls.cli import model_commands
+
+    model_commands.add_parsers(sub)
     return parser
 
 
@@ -65,40 +105,76 @@ def _load_settings(config: Path | None, start: Path) -> tuple[Settings, list[str
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check files and print findings; exit 1 when any reach --fail-on."""
-    from plantls.cli.check import check_paths, with_overrides, worst_severity
+    from plantls.cli import check
     from plantls.report import formatters
 
+    if not args.paths and args.stdin_filename is None:
+        print("plantls: check needs a PATH (or --stdin-filename)", file=sys.stderr)
+        return EXIT_ERROR
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"plantls: no such file or folder: {missing[0]}", file=sys.stderr)
         return EXIT_ERROR
-    settings, warnings = _load_settings(args.config, args.paths[0])
+    start = args.paths[0] if args.paths else args.stdin_filename
+    settings, warnings = _load_settings(args.config, start)
     for warning in warnings:
         print(f"plantls: warning: {warning}", file=sys.stderr)
-    settings = with_overrides(settings, args.select, args.ignore, args.fail_on)
-    if getattr(args, "engine", False):
-        from plantls.cli.check import with_engine
+    settings = check.with_overrides(settings, args.select, args.ignore, args.fail_on)
+    if args.engine:
+        settings = check.with_engine(settings)
 
-        settings = with_engine(settings)
-    results = check_paths(args.paths, settings)
-    formatters()[args.format](results, sys.stdout)
-    worst = worst_severity(results)
+    if args.stdin_filename is not None:
+        roots = check.stdin_roots(args.stdin_filename, args.paths)
+        data = sys.stdin.buffer.read()
+        results = [check.check_text(args.stdin_filename, data, settings, roots)]
+    else:
+        results = check.check_paths(args.paths, settings, jobs=args.jobs)
+
+    if args.baseline is not None:
+        from plantls.core.baseline import read_baseline
+
+        if not args.baseline.exists():
+            count = check.write_new_baseline(results, args.baseline)
+            print(
+                f"plantls: wrote {count} finding(s) to the new baseline {args.baseline}",
+                file=sys.stderr,
+            )
+            keys = read_baseline(args.baseline)
+        else:
+            keys = read_baseline(args.baseline)
+        results, fixed = check.apply_baseline(results, keys, args.baseline)
+        if fixed:
+            print(
+                f"plantls: {fixed} baseline finding(s) no longer occur; delete "
+                f"{args.baseline} and run again to shrink it",
+                file=sys.stderr,
+            )
+
+    write = formatters()[args.format]
+    if args.output_file is not None:
+        with args.output_file.open("w", encoding="utf-8", newline="\n") as out:
+            write(results, out)
+    else:
+        write(results, sys.stdout)
+    worst = check.worst_severity(results)
     threshold = Severity.parse(settings.rules.fail_on)
     return EXIT_FINDINGS if worst is not None and worst >= threshold else EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
     """List rules or print one rule's doc, like ``ruff rule``."""
-    all_rules = [rule for lang in languages() for rule in lang.rules()]
+    from plantls.core.suppressions import all_rules
+
+    rules = all_rules()
     if args.code:
         code = args.code.upper()
-        for rule in all_rules:
+        for rule in rules:
             if rule.code == code:
                 print(rule.markdown())
                 return EXIT_OK
         print(f"plantls: unknown rule {args.code!r}; `plantls rules` lists them", file=sys.stderr)
         return EXIT_ERROR
-    for rule in sorted(all_rules, key=lambda r: r.code):
+    for rule in rules:
         print(f"{rule.code:<7} {rule.severity.label:<11} {rule.name:<32} {rule.summary}")
     return EXIT_OK
 
@@ -122,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"check": cmd_check, "rules": cmd_rules, "serve": cmd_serve}
+    from plantls.cli.model_commands import HANDLERS as model_handlers
+
+    handlers = {"check": cmd_check, "rules": cmd_rules, "serve": cmd_serve, **model_handlers}
     if args.command not in handlers:
         parser.print_help()
         return EXIT_ERROR

@@ -52,6 +52,14 @@ class RulesSettings:
     ignore: tuple[str, ...] = ()
     fail_on: Literal["error", "warning", "information", "hint"] = "error"
     severity: dict[str, str] = field(default_factory=dict)
+    """Severity overrides: code or prefix -> error | warning | information | hint."""
+    per_path_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Glob -> codes or prefixes to ignore in matching files (like ruff's per-file-ignores).
+
+    A pattern without ``/`` matches a file or folder name anywhere; a pattern with ``/`` is
+    relative to the folder of the config file that sets it (to the workspace folders when it
+    comes from the editor). ``**`` matches any number of folders.
+    """
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,14 @@ class Settings:
 
 CONFIG_FILES = ("plantls.toml", ".plantls.toml", "pyproject.toml")
 
+RULES_ALIASES = ("select", "ignore", "fail_on", "severity", "per_path_ignores")
+"""Keys of ``[rules]`` that may also be written at the top level (``select = [...]``)."""
+
+VERBATIM_TABLES = ("severity", "per_path_ignores")
+"""Tables whose keys are codes or globs: kept as written (no dotted-key or ``-`` handling)."""
+
+SEVERITY_VALUES = ("error", "warning", "information", "info", "hint")
+
 
 def _coerce(value: Any, hint: Any, key: str) -> Any:
     """Convert ``value`` to the annotated type or raise ValueError with a readable reason."""
@@ -113,9 +129,10 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
             return tuple(value)
         raise ValueError(f"{key} must be a list of strings, not {value!r}")
     if origin is dict:
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-            return dict(value)
-        raise ValueError(f"{key} must be a table of strings, not {value!r}")
+        if isinstance(value, dict):
+            value_hint = typing.get_args(hint)[1]
+            return {str(k): _coerce(v, value_hint, f"{key}.{k}") for k, v in value.items()}
+        raise ValueError(f"{key} must be a table, not {value!r}")
     if origin in (typing.Union, types.UnionType):
         return value
     raise ValueError(f"{key}: unsupported setting type")
@@ -132,7 +149,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(target, dict):
                 break
         else:
-            if isinstance(value, dict) and parts[-1] != "severity":
+            if isinstance(value, dict) and parts[-1] not in VERBATIM_TABLES:
                 existing = target.setdefault(parts[-1], {})
                 if isinstance(existing, dict):
                     existing.update(_normalise(value))
@@ -160,11 +177,61 @@ def _merge_into(obj: Any, data: dict[str, Any], prefix: str, warnings: list[str]
             else:
                 warnings.append(f"setting {dotted!r} must be a table, not {value!r}")
             continue
+        if typing.get_origin(hint_t) is dict and isinstance(value, dict):
+            value_hint = typing.get_args(hint_t)[1]
+            table = {}
+            for name, item in value.items():  # one bad entry does not drop the others
+                try:
+                    table[str(name)] = _coerce(item, value_hint, f"{dotted}.{name}")
+                except ValueError as exc:
+                    warnings.append(f"{exc}; ignored")
+            changes[key] = table
+            continue
         try:
             changes[key] = _coerce(value, hint_t, dotted)
         except ValueError as exc:
             warnings.append(f"{exc}; using the default {current!r}")
     return dataclasses.replace(obj, **changes) if changes else obj
+
+
+def _rules_aliases(data: dict[str, Any]) -> dict[str, Any]:
+    """Move top-level ``select``, ``ignore``, ``fail-on``, ... into the ``rules`` table."""
+    moved = {k: data.pop(k) for k in RULES_ALIASES if k in data}
+    if moved:
+        rules = data.get("rules")
+        if rules is None or isinstance(rules, dict):
+            data["rules"] = {**moved, **(rules or {})}
+    return data
+
+
+def _checked_rules(settings: Settings, warnings: list[str]) -> Settings:
+    """Drop severity overrides with unknown severities, with a warning for each."""
+    severity = settings.rules.severity
+    bad = {k: v for k, v in severity.items() if v.strip().lower() not in SEVERITY_VALUES}
+    if not bad:
+        return settings
+    for code, value in bad.items():
+        warnings.append(
+            f"rules.severity.{code} must be one of error, warning, information, hint; "
+            f"got {value!r}; ignored"
+        )
+    kept = {k: v for k, v in severity.items() if k not in bad}
+    return dataclasses.replace(settings, rules=dataclasses.replace(settings.rules, severity=kept))
+
+
+def anchored_patterns(settings: Settings, folder: Path) -> Settings:
+    """Make the ``per_path_ignores`` patterns that contain ``/`` absolute, below ``folder``."""
+    table = settings.rules.per_path_ignores
+    if not table:
+        return settings
+    anchored = {}
+    for pattern, codes in table.items():
+        if "/" in pattern.replace("\\", "/") and not Path(pattern).is_absolute():
+            pattern = (folder.resolve() / pattern).as_posix()
+        anchored[pattern] = codes
+    return dataclasses.replace(
+        settings, rules=dataclasses.replace(settings.rules, per_path_ignores=anchored)
+    )
 
 
 def merge_settings(base: Settings, data: Any, origin: str = "") -> tuple[Settings, list[str]]:
@@ -177,7 +244,8 @@ def merge_settings(base: Settings, data: Any, origin: str = "") -> tuple[Setting
         return base, warnings
     if not isinstance(data, dict):
         return base, [f"{origin or 'settings'}: expected a table of settings, got {data!r}"]
-    merged = _merge_into(base, _normalise(data), "", warnings)
+    merged = _merge_into(base, _rules_aliases(_normalise(data)), "", warnings)
+    merged = _checked_rules(merged, warnings)
     if origin:
         warnings = [f"{origin}: {w}" for w in warnings]
     return merged, warnings
@@ -213,4 +281,11 @@ def load_config_file(path: Path, base: Settings | None = None) -> tuple[Settings
         return base, [f"{path}: invalid TOML: {exc}"]
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("plantls", {})
-    return merge_settings(base, data, origin=str(path))
+    settings, warnings = merge_settings(base, data, origin=str(path))
+    own, _ = merge_settings(Settings(), data)
+    if own.rules.per_path_ignores:  # this file's patterns are relative to its folder
+        table = anchored_patterns(own, path.parent).rules.per_path_ignores
+        settings = dataclasses.replace(
+            settings, rules=dataclasses.replace(settings.rules, per_path_ignores=table)
+        )
+    return settings, warnings

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from plantls.core.diagnostics import Diagnostic, Severity
 from plantls.core.documents import Document, decode_text, path_to_uri, uri_to_path
 from plantls.core.language import Language, language_by_id, language_for_path
-from plantls.core.rules import is_selected
 from plantls.core.settings import Settings
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "_Boot"}
@@ -157,23 +155,14 @@ class Workspace:
 
     # -- findings ---------------------------------------------------------------------
     def diagnostics(self, doc: Document) -> list[Diagnostic]:
-        """Findings for a document after settings (select, ignore, severity) are applied."""
+        """Findings for a document after settings (select, ignore, per-path ignores, severity)
+        and suppression comments are applied (see ``core/suppressions.py``)."""
+        from plantls.core.suppressions import apply_settings
+
         lang = language_by_id(doc.language_id)
         if lang is None:
             return []
-        found = lang.diagnostics(doc, self)
-        rules = self.settings.rules
-        out = []
-        for d in found:
-            if not is_selected(d.code, rules.select, rules.ignore):
-                continue
-            override = rules.severity.get(d.code)
-            if override and override.upper() in SEVERITY_NAMES:
-                d = replace(d, severity=Severity.parse(override))
-            out.append(d)
-        out.sort(key=Diagnostic.sort_key)
-        return out
-
+        return apply_settings(doc, lang.diagnostics(doc, self), self.settings, self.roots)
 
 
 

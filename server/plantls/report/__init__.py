@@ -19,6 +19,17 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     text: str = ""
     """The file's text, for formats that quote it or fingerprint findings."""
+    fingerprints: list[str] = field(default_factory=list)
+    """Baseline fingerprints of ``diagnostics`` (same order), computed over all the file's
+    findings before a baseline drops some, so a finding keeps its fingerprint."""
+
+    def fingerprint_list(self) -> list[str]:
+        """The fingerprints, computed from the text when they were not set."""
+        if len(self.fingerprints) == len(self.diagnostics):
+            return self.fingerprints
+        from plantls.core.baseline import fingerprints
+
+        return fingerprints(self.diagnostics, self.text)
 
 
 def summary(results: list[FileResult]) -> dict[str, int]:
@@ -35,7 +46,19 @@ Formatter = Callable[[list[FileResult], TextIO], None]
 
 def formatters() -> dict[str, Formatter]:
     """Output formats by name."""
+    from plantls.report.github_format import write_github
     from plantls.report.json_format import write_json
+    from plantls.report.junit_format import write_junit
+    from plantls.report.sarif_format import write_sarif
     from plantls.report.text_format import write_text
 
-    return {"text": write_text, "json": write_json}
+    return {
+        "text": write_text,
+        "json": write_json,
+        "sarif": write_sarif,
+        "junit": write_junit,
+        "github": write_github,
+    }
+
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
