@@ -131,3 +131,25 @@ def test_stdin_in_a_real_pipe(tmp_path: Path) -> None:
 def test_check_needs_a_path(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 2
     assert "needs a PATH" in capsys.readouterr().err
+
+
+def test_named_files_are_checked_against_their_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pre-commit passes only the changed files: their project is indexed, not reported."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "plc").mkdir()
+    (tmp_path / "lib" / "pump.st").write_text(DECLARES_FB)
+    (tmp_path / "plc" / "other.st").write_text(CASE_NO_ELSE.replace("MAIN", "OTHER"))
+    main_st = tmp_path / "plc" / "main.st"
+    main_st.write_text(USES_FB)
+    # no config file: only the files next to it are indexed, so FB_Pump is unknown
+    main(["check", "--format", "json", str(main_st)])
+    (entry,) = json.loads(capsys.readouterr().out)["files"]
+    assert [d["code"] for d in entry["diagnostics"]] == ["ST107"]
+    # with a config file at the top, the whole project is indexed; only main.st is reported
+    (tmp_path / "plantls.toml").write_text("")
+    for jobs in ("1", "2"):
+        main(["check", "--format", "json", "--jobs", jobs, str(main_st)])
+        (entry,) = json.loads(capsys.readouterr().out)["files"]
+        assert entry["diagnostics"] == []

@@ -11,6 +11,12 @@ rules, so plantls indexes once and checks in parallel:
   checks its slices.
 
 Results are put back in file order, so the output is the same as with ``--jobs 1``.
+
+Context. Folders are indexed whole. A *file* named on the command line (as pre-commit
+passes them) or given on standard input is checked against its project: the files under the
+folder of the nearest ``plantls.toml`` / ``pyproject.toml`` with ``[tool.plantls]`` above it,
+or, with no config file, the files next to it (not below: ``plantls check /tmp/x.st`` must
+not index all of ``/tmp``). Only the files named are reported.
 """
 
 from __future__ import annotations
@@ -66,8 +72,37 @@ class _WorkerState:
 _STATE: _WorkerState | None = None
 
 
+def context_files(path: Path) -> list[Path]:
+    """The files indexed around a single file (see the module doc)."""
+    config = find_config(path)
+    if config is not None and path.resolve().is_relative_to(config.parent.resolve()):
+        return list(iter_files([config.parent]))
+    folder = path.parent
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and language_for_path(p.name)]
+
+
+def _context(paths: list[Path], files: list[Path]) -> list[Path]:
+    """Files to index but not to report, for the files among ``paths``."""
+    checked = {f.resolve() for f in files}
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        if not path.is_file():
+            continue
+        for f in context_files(path):
+            key = f.resolve()
+            if key not in checked and key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
 def _index(paths: list[Path], files: list[Path], settings: Settings) -> _WorkerState:
     workspace = Workspace(roots=_roots(paths), settings=settings)
+    for f in _context(paths, files):
+        workspace.add_file(f)
     return _WorkerState(workspace, [workspace.add_file(f) for f in files])
 
 
@@ -136,29 +171,24 @@ def check_paths(
 # -- standard input ----------------------------------------------------------------------
 
 
-def stdin_roots(path: Path, paths: list[Path]) -> list[Path]:
-    """Folders to index around a file given on standard input.
+def check_text(
+    path: Path, data: bytes, settings: Settings, paths: list[Path] | None = None
+) -> FileResult:
+    """Check ``data`` as if it were the file at ``path``.
 
-    The PATHs given on the command line; else the folder of the nearest config file; else
-    the file's own folder, when it exists.
+    The PATHs given (folders or files) are indexed from disk around it; without any, the
+    file's project (see the module doc) is.
     """
-    if paths:
-        return _roots(paths)
-    config = find_config(path.parent if path.parent.is_dir() else Path.cwd())
-    if config is not None and path.resolve().is_relative_to(config.parent.resolve()):
-        return [config.parent]
-    return [path.parent] if path.parent.is_dir() else []
-
-
-def check_text(path: Path, data: bytes, settings: Settings, roots: list[Path]) -> FileResult:
-    """Check ``data`` as if it were the file at ``path``, with ``roots`` indexed from disk."""
     lang = language_for_path(path.name)
     if lang is None:
         raise ValueError(f"no plantls language handles {path.name!r} (see DESIGN.md)")
     text, problem = decode_text(data)
-    workspace = Workspace(roots=roots, settings=settings)
-    if roots:
-        workspace.index_all()
+    workspace = Workspace(roots=_roots(paths) if paths else [path.parent], settings=settings)
+    around = list(iter_files(paths)) if paths else context_files(path)
+    target = path.resolve()
+    for f in around:
+        if f.resolve() != target:
+            workspace.add_file(f)
     doc = Document(path_to_uri(path), text, lang.id, decode_problem=problem)
     workspace.open(doc)
     return _result(path, doc, workspace.diagnostics(doc))

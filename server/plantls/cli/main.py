@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--stdin-filename",
         type=Path,
         metavar="PATH",
-        help="check standard input as if it were the file PATH (its folder, or the PATHs "
+        help="check standard input as if it were the file PATH (its project, or the PATHs "
         "given, are indexed from disk around it)",
     )
     # OpenDSS: also run the engine (in a scratch folder, with a time limit)
@@ -124,9 +124,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         settings = check.with_engine(settings)
 
     if args.stdin_filename is not None:
-        roots = check.stdin_roots(args.stdin_filename, args.paths)
         data = sys.stdin.buffer.read()
-        results = [check.check_text(args.stdin_filename, data, settings, roots)]
+        results = [check.check_text(args.stdin_filename, data, settings, args.paths)]
     else:
         results = check.check_paths(args.paths, settings, jobs=args.jobs)
 
