@@ -56,7 +56,7 @@ def test_workers_resolve_across_files(tmp_path: Path) -> None:
     assert len(results) == 7 and all(r.diagnostics == [] for r in results)
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "text"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "gitlab", "text"])
 def test_cli_output_is_identical(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     main(["check", "--format", fmt, str(EXAMPLES)])
     one = capsys.readouterr().out

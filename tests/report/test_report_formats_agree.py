@@ -38,7 +38,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        for fmt in ("json", "sarif", "junit", "github", "text"):
+        for fmt in ("json", "sarif", "junit", "github", "gitlab", "text"):
             target = tmp_path_factory.mktemp("report") / f"examples.{fmt}"
             code = main(["check", "--format", fmt, "-o", str(target), "examples"])
             assert code == 1  # the examples have errors
@@ -156,3 +156,15 @@ def test_text_agrees_with_json(outputs: dict[str, str]) -> None:
         code, _, message = rest.strip().partition(" ")
         found.append((path, int(row), int(col), code, message))
     assert sorted(found) == sorted((f[0], f[1], f[2], f[5], f[7]) for f in expected)
+
+
+def test_gitlab_agrees_with_json(outputs: dict[str, str]) -> None:
+    _, expected = from_json(outputs["json"])
+    issues = json.loads(outputs["gitlab"])
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    found = [(i["location"]["path"], i["location"]["lines"]["begin"],
+              i["location"]["lines"]["end"], i["check_name"], i["severity"], i["description"])
+             for i in issues]
+    levels = {"error": "major", "warning": "minor", "information": "info", "hint": "info"}
+    assert sorted(found) == sorted((f[0], f[1], f[3], f[5], levels[f[6]], f"{f[5]} {f[7]}")
+                                   for f in expected)

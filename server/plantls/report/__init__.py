@@ -47,6 +47,7 @@ Formatter = Callable[[list[FileResult], TextIO], None]
 def formatters() -> dict[str, Formatter]:
     """Output formats by name."""
     from plantls.report.github_format import write_github
+    from plantls.report.gitlab_format import write_gitlab
     from plantls.report.json_format import write_json
     from plantls.report.junit_format import write_junit
     from plantls.report.sarif_format import write_sarif
@@ -58,7 +59,8 @@ def formatters() -> dict[str, Formatter]:
         "sarif": write_sarif,
         "junit": write_junit,
         "github": write_github,
+        "gitlab": write_gitlab,
     }
 
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
