@@ -205,7 +205,7 @@ def outcome(results: dict[str, Any], step: str) -> Any:
             f"step {step!r} did not run; driver output:\n{results.get('driver_output', '')[-3000:]}"
         )
     if not info["ok"]:
-        pytest.fail(f"step {step!r} failed: {info['error']}\n(screenshots and logs: artifacts/vscode)")
+        pytest.fail(f"step {step!r} failed: {info['error']}\n(screenshots, logs: artifacts/vscode)")
     return info["value"]
 
 
