@@ -8,10 +8,12 @@ install can never pass as a skip. ``PLANTLS_EDITOR_TESTS=skip`` skips them all.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -117,12 +119,46 @@ def capabilities(plantls_bin: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return server_capabilities(str(plantls_bin), tmp_path_factory.mktemp("caps"))
 
 
-def first_finding(path: Path) -> dict[str, Any]:
-    """The expected finding for ``path`` from examples/expected_findings.json."""
-    import json
+@dataclass(frozen=True)
+class Case:
+    """An example file an editor opens, and one finding it must show (1-based line)."""
 
-    entries = json.loads((EXAMPLES / "expected_findings.json").read_text())
-    for entry in entries:
-        if Path(entry["path"]).name == path.name:
-            return dict(entry)
-    raise KeyError(path.name)
+    folder: Path  # copied whole: the server resolves references across the folder
+    file: str
+    filetype: str
+    code: str
+    line: int
+    hover: str | None = None  # a word on the first line that declares it ``: WORD;``
+
+    def expected_in(self) -> bool:
+        """The finding is recorded in the folder's expected_findings.json."""
+        if self.folder == PLC:  # the PLC's findings are in examples/expected_findings.json
+            entries = json.loads((EXAMPLES / "expected_findings.json").read_text())
+            entries = [dict(e, path=Path(e["path"]).name) for e in entries]
+        else:
+            entries = json.loads((self.folder / "expected_findings.json").read_text())
+        return any(
+            (e["path"], e["line"], e["code"]) == (self.file, self.line, self.code) for e in entries
+        )
+
+    def copy(self, tmp_path: Path) -> Path:
+        """Copy the folder under ``tmp_path``, marked as a project root; the file's path."""
+        dest = tmp_path / self.folder.name
+        shutil.copytree(self.folder, dest)
+        (dest / "plantls.toml").write_text("# the test's project root\n")
+        return dest / self.file
+
+    def hover_position(self, path: Path) -> tuple[int, int]:
+        """0-based line and character on the ``hover`` word's declaration."""
+        assert self.hover is not None
+        for number, text in enumerate(path.read_text().splitlines()):
+            if f": {self.hover};" in text:
+                return number, text.index(f": {self.hover};") + 3
+        raise AssertionError(f"{path.name} declares no {self.hover}")
+
+
+CASES = [
+    Case(PLC, "FB_Filler.st", "iec-st", "ST303", 34, hover="TON"),
+    Case(EXAMPLES / "fab", "recipes/pecvd_oxide.recipe.yaml", "fab-recipe", "RCP101", 32),
+    Case(EXAMPLES / "bottling_line" / "grid", "feeders/filling_hall.dss", "opendss", "DSS402", 9),
+]
