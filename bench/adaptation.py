@@ -1,0 +1,130 @@
+"""Adaptation figures for models/README.md: base vs LoRA-adapted, per public ST project.
+
+For each project folder under the corpus root (default ../shared/corpus/st), this runs, as
+subprocesses, exactly the commands reported in models/README.md:
+
+    plantls train PROJECT --base BASE --out OUT/ADAPTER --holdout 0.3 --max-steps N --seed 0
+    plantls eval PROJECT --model BASE --adapter OUT/ADAPTER --holdout 0.3 --kinds next-line \
+        --samples S --format json
+
+(`train` trains on 70% of the project's files; `eval` cuts next-line holes in the other 30%.)
+Only figures are written (OUT/figures.json and a markdown table on stdout); nothing from the
+corpus is copied. Never run as a test.
+
+    .venv/bin/python bench/adaptation.py --base models/plantls-tiny --out /tmp/adapt/tiny
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PLANTLS = [sys.executable, "-m", "plantls"]
+
+
+def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
+    """Train and evaluate one project; returns its figures."""
+    adapter = args.out / project.name
+    train_cmd = [
+        *PLANTLS, "train", str(project), "--base", str(args.base), "--out", str(adapter),
+        "--holdout", str(args.holdout), "--max-steps", str(args.max_steps), "--seed", "0",
+        "--no-progress", *args.train_args,
+    ]
+    t0 = time.perf_counter()
+    done = subprocess.run(train_cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        return {"project": project.name, "error": done.stderr[-2000:]}
+    written = Path(done.stdout.strip().split()[1])
+    meta = json.loads((written / "training.json").read_text())
+    eval_cmd = [
+        *PLANTLS, "eval", str(project), "--model", str(args.base), "--adapter", str(written),
+        "--holdout", str(args.holdout), "--kinds", "next-line", "--samples",
+        str(args.samples), "--format", "json",
+    ]
+    t1 = time.perf_counter()
+    ev = subprocess.run(eval_cmd, capture_output=True, text=True)
+    eval_wall = time.perf_counter() - t1
+    if ev.returncode != 0:
+        return {"project": project.name, "error": ev.stderr[-2000:]}
+    res = json.loads(ev.stdout)
+    base, tuned = res["base"], res["adapter"]
+    return {
+        "project": project.name,
+        "train_files": meta["data"]["train_files"],
+        "eval_files": meta["data"]["validation_files"],
+        "steps": meta["steps"],
+        "train_tokens": meta["tokens"],
+        "train_seconds_steps": round(meta["seconds"], 1),
+        "train_seconds_wall": round(wall, 1),
+        "eval_seconds_wall": round(eval_wall, 1),
+        "trainable_share": meta["trainable_params"] / meta["total_params"],
+        "samples": base["samples"],
+        "base_exact_match": base["exact_match"],
+        "adapter_exact_match": tuned["exact_match"],
+        "base_edit_similarity": base["edit_similarity"],
+        "adapter_edit_similarity": tuned["edit_similarity"],
+        "base_parse_rate": base["parse_rate"],
+        "adapter_parse_rate": tuned["parse_rate"],
+        "latency_ms_p50": tuned["latency_ms_p50"],
+        "train_cmd": " ".join(train_cmd[2:]),
+        "eval_cmd": " ".join(eval_cmd[2:]),
+    }
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    """The markdown table for models/README.md."""
+    out = [
+        "| project | train/eval files | next-line EM base → adapted | edit sim. base → adapted "
+        "| training time (wall) | trainable |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['project']} | error | | | | |")
+            continue
+        out.append(
+            f"| {r['project']} | {r['train_files']}/{r['eval_files']} | "
+            f"{100 * float(r['base_exact_match']):.1f}% → "  # type: ignore[arg-type]
+            f"{100 * float(r['adapter_exact_match']):.1f}% | "  # type: ignore[arg-type]
+            f"{float(r['base_edit_similarity']):.3f} → "  # type: ignore[arg-type]
+            f"{float(r['adapter_edit_similarity']):.3f} | "  # type: ignore[arg-type]
+            f"{float(r['train_seconds_wall']) / 60:.1f} min | "  # type: ignore[arg-type]
+            f"{100 * float(r['trainable_share']):.2f}% |"  # type: ignore[arg-type]
+        )
+    return "\n".join(out)
+
+
+def main() -> int:
+    """Run the projects and print the table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus/st"))
+    parser.add_argument("--projects", default="", help="comma-separated names (default all)")
+    parser.add_argument("--max-steps", type=int, default=150)
+    parser.add_argument("--samples", type=int, default=60)
+    parser.add_argument("--holdout", type=float, default=0.3)
+    parser.add_argument("--train-args", nargs=argparse.REMAINDER, default=[])
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    wanted = [p for p in args.projects.split(",") if p]
+    projects = sorted(p for p in args.corpus.iterdir() if p.is_dir())
+    if wanted:
+        projects = [p for p in projects if p.name in wanted]
+    rows = []
+    for project in projects:
+        row = run_project(project, args)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        (args.out / "figures.json").write_text(json.dumps(rows, indent=1))
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

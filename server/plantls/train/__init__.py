@@ -1,0 +1,1 @@
+"""Training: corpus, tokenizer, LoRA fine-tuning, pretraining from scratch, export."""

@@ -1,0 +1,536 @@
+"""``plantls train``: LoRA fine-tuning of a local causal LM, and pretraining from scratch.
+
+The loop is small and explicit so that it can be exact about three promises:
+
+* **Deterministic**: with the same data, options and ``--seed``, two runs give the same weights
+  (one torch thread pool, seeded initialisation, seeded data order per epoch).
+* **Resumable**: every ``checkpoint_every`` steps the trainable weights, the optimizer, the
+  schedule position and the RNG states go to ``.<name>.partial/checkpoint`` next to the output.
+  ``--resume`` continues from there and ends with the same weights as an uninterrupted run.
+* **Never overwrites, never half-written**: the result is written to a temporary directory
+  next to the output and renamed into place at the end. When the output directory exists, the
+  result goes to the next free ``<out>-v2``, ``<out>-v3``, ... An interrupted run leaves only the
+  ``.partial`` state, which ``--resume`` uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plantls.train.corpus import Corpus, Example, build_examples, collect, file_text
+from plantls.train.models import (
+    bos_ids,
+    count_parameters,
+    has_plantls_fim,
+    load_model,
+    load_tokenizer,
+    lora_targets,
+    tiny_config,
+    train_tokenizer,
+)
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of a run (all of them go into the training card)."""
+
+    epochs: float = 1.0
+    max_steps: int | None = None
+    seed: int = 0
+    batch_size: int = 8
+    max_length: int = 256
+    learning_rate: float = 2e-3
+    warmup_steps: int = 10
+    weight_decay: float = 0.0
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.0
+    fim_per_file: int = 4
+    context_chars: int = 1000
+    validation_share: float = 0.1
+    checkpoint_every: int = 50
+    max_examples: int | None = None
+    max_validation_examples: int = 64
+    threads: int | None = None
+    # from scratch only
+    vocab_size: int = 4096
+    n_embd: int = 256
+    n_layer: int = 4
+    n_head: int = 4
+    n_positions: int = 512
+
+
+@dataclass
+class TrainResult:
+    """What a run produced."""
+
+    out: Path
+    steps: int
+    seconds: float
+    train_tokens: int
+    trainable_params: int
+    total_params: int
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    val_losses: list[tuple[int, float]] = field(default_factory=list)
+    data: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def trainable_share(self) -> float:
+        """Trainable parameters as a share of all parameters."""
+        return self.trainable_params / self.total_params if self.total_params else 0.0
+
+
+class TrainingInterrupted(Exception):
+    """Raised by a step callback (tests) or on Ctrl-C; the checkpoint stays for --resume."""
+
+
+def versioned(out: Path) -> Path:
+    """``out`` when free, else the first free ``out-v2``, ``out-v3``, ..."""
+    if not out.exists():
+        return out
+    n = 2
+    while (out.parent / f"{out.name}-v{n}").exists():
+        n += 1
+    return out.parent / f"{out.name}-v{n}"
+
+
+def partial_dir(out: Path) -> Path:
+    """Where an unfinished run keeps its checkpoint."""
+    return out.parent / f".{out.name}.partial"
+
+
+def _set_determinism(seed: int, threads: int | None) -> None:
+    import torch
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    if threads:
+        torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def _tokenize(tokenizer: Any, examples: list[Example], max_length: int) -> list[list[int]]:
+    out = []
+    bos = bos_ids(tokenizer)
+    for ex in examples:
+        ids = bos + list(tokenizer.encode(ex.text, add_special_tokens=False))
+        if len(ids) > max_length:
+            ids = ids[:max_length]
+        if len(ids) >= 2:
+            out.append(ids)
+    return out
+
+
+def _cap(seqs: list[list[int]], cfg: TrainConfig) -> list[list[int]]:
+    """At most ``max_validation_examples`` validation sequences, chosen by the seed."""
+    if len(seqs) <= cfg.max_validation_examples:
+        return seqs
+    return random.Random(cfg.seed).sample(seqs, cfg.max_validation_examples)
+
+
+def _batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    order = list(range(n))
+    random.Random(f"{seed}:{epoch}").shuffle(order)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def _collate(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any, Any]:
+    import torch
+
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    labels = torch.full((len(seqs), width), -100, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s)
+        mask[i, : len(s)] = 1
+        labels[i, : len(s)] = torch.tensor(s)
+    return ids, mask, labels
+
+
+def _validation_loss(model: Any, seqs: list[list[int]], batch_size: int, pad_id: int) -> float:
+    import torch
+
+    if not seqs:
+        return float("nan")
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(seqs), batch_size):
+            ids, mask, labels = _collate(seqs[i:i + batch_size], pad_id)
+            out = model(input_ids=ids, attention_mask=mask, labels=labels)
+            n = int((labels[:, 1:] != -100).sum())
+            total += float(out.loss) * n
+            count += n
+    model.train()
+    return total / max(count, 1)
+
+
+def _fingerprint(cfg: TrainConfig, seqs: list[list[int]], extra: str) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps(asdict(cfg), sort_keys=True, default=str).encode())
+    h.update(extra.encode())
+    for s in seqs:
+        h.update(len(s).to_bytes(4, "little"))
+        h.update(b"".join(i.to_bytes(4, "little") for i in s[:64]))
+    return h.hexdigest()[:16]
+
+
+StepCallback = Callable[[int, float], None]
+
+
+def _loop(
+    model: Any,
+    train: list[list[int]],
+    val: list[list[int]],
+    cfg: TrainConfig,
+    pad_id: int,
+    state_dir: Path,
+    fingerprint: str,
+    resume: bool,
+    on_step: StepCallback | None,
+    progress: bool,
+) -> tuple[int, int, list[tuple[int, float]], list[tuple[int, float]], float]:
+    """The training loop; returns steps, tokens, losses, validation losses, seconds."""
+    import torch
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    names = [n for n, p in model.named_parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+    per_epoch = math.ceil(len(train) / cfg.batch_size)
+    total = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
+
+    def lr_at(step: int) -> float:
+        if step < cfg.warmup_steps:
+            return (step + 1) / cfg.warmup_steps
+        frac = (step - cfg.warmup_steps) / max(1, total - cfg.warmup_steps)
+        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac)))
+
+    step, tokens, seconds = 0, 0, 0.0
+    losses: list[tuple[int, float]] = []
+    val_losses: list[tuple[int, float]] = []
+    ckpt = state_dir / "checkpoint"
+    if resume and (ckpt / "state.pt").exists():
+        state = torch.load(ckpt / "state.pt", weights_only=False)
+        if state["fingerprint"] != fingerprint:
+            raise ValueError(
+                f"{state_dir}: the checkpoint is from a run with other data or options; "
+                "rerun without --resume to start over"
+            )
+        weights = state["weights"]
+        with torch.no_grad():
+            for n, p in zip(names, params, strict=True):
+                p.copy_(weights[n])
+        opt.load_state_dict(state["optimizer"])
+        torch.set_rng_state(state["torch_rng"])
+        random.setstate(state["py_rng"])
+        step, tokens, seconds = state["step"], state["tokens"], state["seconds"]
+        losses, val_losses = state["losses"], state["val_losses"]
+
+    def save_checkpoint() -> None:
+        tmp = state_dir / "checkpoint.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        torch.save(
+            {
+                "fingerprint": fingerprint,
+                "weights": {n: p.detach().clone() for n, p in zip(names, params, strict=True)},
+                "optimizer": opt.state_dict(),
+                "torch_rng": torch.get_rng_state(),
+                "py_rng": random.getstate(),
+                "step": step,
+                "tokens": tokens,
+                "seconds": seconds,
+                "losses": losses,
+                "val_losses": val_losses,
+            },
+            tmp / "state.pt",
+        )
+        shutil.rmtree(ckpt, ignore_errors=True)
+        os.replace(tmp, ckpt)
+
+    bar = None
+    task = None
+    if progress:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn("training"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]:.3f}"),
+            TextColumn("{task.fields[tps]:.0f} tok/s"),
+            TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
+        )
+        bar.start()
+        task = bar.add_task("train", total=total, completed=step, loss=float("nan"), tps=0.0)
+    model.train()
+    try:
+        while step < total:
+            epoch, within = divmod(step, per_epoch)
+            batch = _batches(len(train), cfg.batch_size, cfg.seed, epoch)[within]
+            t0 = time.perf_counter()
+            for g in opt.param_groups:
+                g["lr"] = cfg.learning_rate * lr_at(step)
+            ids, mask, labels = _collate([train[i] for i in batch], pad_id)
+            out = model(input_ids=ids, attention_mask=mask, labels=labels)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            dt = time.perf_counter() - t0
+            n_tok = int(mask.sum())
+            tokens += n_tok
+            seconds += dt
+            step += 1
+            loss = float(out.loss.detach())
+            losses.append((step, loss))
+            if bar is not None and task is not None:
+                bar.update(task, completed=step, loss=loss, tps=n_tok / dt if dt else 0.0)
+            if step % per_epoch == 0 or step == total:
+                val_losses.append((step, _validation_loss(model, val, cfg.batch_size, pad_id)))
+                if bar is not None:
+                    bar.console.print(
+                        f"step {step}: epoch {step / per_epoch:.2f}, "
+                        f"validation loss {val_losses[-1][1]:.3f}"
+                    )
+            if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total:
+                save_checkpoint()
+            if on_step is not None:
+                on_step(step, loss)
+    except (KeyboardInterrupt, TrainingInterrupted):
+        raise TrainingInterrupted(
+            f"training interrupted at step {step}; the last checkpoint is in {state_dir} "
+            "(rerun with --resume to continue)"
+        ) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    return step, tokens, losses, val_losses, seconds
+
+
+def _plot(losses: list[tuple[int, float]], val: list[tuple[int, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
+    if losses:
+        ax.plot([s for s, _ in losses], [v for _, v in losses], label="train", linewidth=1)
+    if val:
+        ax.plot([s for s, _ in val], [v for _, v in val], "o-", label="validation")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def _card(title: str, result: TrainResult, cfg: TrainConfig, extra: dict[str, object]) -> str:
+    val = result.val_losses[-1][1] if result.val_losses else float("nan")
+    lines = [
+        f"# {title}",
+        "",
+        "Written by `plantls train`.",
+        "",
+        "## Data",
+        "",
+        *(f"- {k}: {v}" for k, v in result.data.items()),
+        "",
+        "## Run",
+        "",
+        f"- steps: {result.steps}",
+        f"- training tokens: {result.train_tokens}",
+        f"- training time: {result.seconds:.1f} s "
+        f"({result.train_tokens / max(result.seconds, 1e-9):.0f} tokens/s)",
+        f"- trainable parameters: {result.trainable_params:,} of {result.total_params:,} "
+        f"({100 * result.trainable_share:.2f}%)",
+        f"- final training loss: {result.losses[-1][1]:.3f}" if result.losses else "",
+        f"- final validation loss: {val:.3f}",
+        *(f"- {k}: {v}" for k, v in extra.items()),
+        "",
+        "## Hyper-parameters",
+        "",
+        *(f"- {k}: {v}" for k, v in asdict(cfg).items()),
+        "",
+        "## Loss",
+        "",
+        "![loss curve](loss.png)",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _finish(tmp: Path, out: Path, state_dir: Path) -> Path:
+    dest = versioned(out)
+    os.replace(tmp, dest)
+    shutil.rmtree(state_dir, ignore_errors=True)
+    return dest
+
+
+def _prepare_dirs(out: Path, resume: bool) -> tuple[Path, Path]:
+    state_dir = partial_dir(out)
+    if not resume and state_dir.exists():
+        shutil.rmtree(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    return state_dir, tmp
+
+
+def train_adapter(
+    data: list[Path],
+    base: Path,
+    out: Path,
+    cfg: TrainConfig | None = None,
+    resume: bool = False,
+    on_step: StepCallback | None = None,
+    progress: bool = True,
+    corpus: Corpus | None = None,
+) -> TrainResult:
+    """Train a LoRA adapter for ``base`` on the files under ``data``; see the module doc."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    cfg = cfg or TrainConfig()
+    _set_determinism(cfg.seed, cfg.threads)
+    corpus = corpus or collect(data, cfg.validation_share, cfg.seed)
+    if not corpus.train:
+        raise ValueError("no supported files (ST, TwinCAT, OpenDSS, recipes) under the data paths")
+    tokenizer = load_tokenizer(base)
+    fim = has_plantls_fim(tokenizer)
+    train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars, fim)
+    val_ex = build_examples(corpus.validation, cfg.seed + 1, cfg.fim_per_file,
+                            cfg.context_chars, fim)
+    if cfg.max_examples:
+        random.Random(cfg.seed).shuffle(train_ex)
+        train_ex = train_ex[: cfg.max_examples]
+        val_ex = val_ex[: max(1, cfg.max_examples // 8)]
+    train_ids = _tokenize(tokenizer, train_ex, cfg.max_length)
+    val_ids = _cap(_tokenize(tokenizer, val_ex, cfg.max_length), cfg)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+
+    model = load_model(base)
+    model_type = model.config.model_type
+    targets = lora_targets(model_type)
+    torch.manual_seed(cfg.seed)
+    peft_cfg = LoraConfig(
+        r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+        target_modules=targets, task_type="CAUSAL_LM", bias="none",
+        fan_in_fan_out=model_type == "gpt2",
+    )
+    model = get_peft_model(model, peft_cfg)
+    trainable, total = count_parameters(model)
+    fingerprint = _fingerprint(cfg, train_ids, f"{base.resolve()}|{model_type}")
+    state_dir, tmp = _prepare_dirs(out, resume)
+    steps, tokens, losses, val_losses, seconds = _loop(
+        model, train_ids, val_ids, cfg, pad_id, state_dir, fingerprint, resume, on_step, progress
+    )
+    data_summary = corpus.summary()
+    data_summary.update({
+        "train_examples": len(train_ids),
+        "validation_examples": len(val_ids),
+        "example_kinds": "FIM (line, block, span) + next-line" if fim
+        else "next-line only (the base has no plantls FIM tokens)",
+    })
+    result = TrainResult(out, steps, seconds, tokens, trainable, total, losses, val_losses,
+                         data_summary)
+    try:
+        tmp.mkdir(parents=True)
+        model.save_pretrained(str(tmp), safe_serialization=True)
+        _plot(losses, val_losses, tmp / "loss.png")
+        extra = {"base": str(base), "architecture": model_type, "lora_targets": targets,
+                 "fim": fim}
+        (tmp / "training_card.md").write_text(
+            _card(f"LoRA adapter for {base.name}", result, cfg, extra), encoding="utf-8"
+        )
+        (tmp / "training.json").write_text(json.dumps({
+            "config": asdict(cfg), "data": data_summary, "steps": steps, "seconds": seconds,
+            "tokens": tokens, "trainable_params": trainable, "total_params": total,
+            "losses": losses, "val_losses": val_losses, **extra,
+        }, indent=1, default=str), encoding="utf-8")
+        result.out = _finish(tmp, out, state_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def train_from_scratch(
+    data: list[Path],
+    out: Path,
+    cfg: TrainConfig | None = None,
+    resume: bool = False,
+    on_step: StepCallback | None = None,
+    progress: bool = True,
+) -> TrainResult:
+    """Train a byte-level BPE tokenizer and pretrain a small GPT-2 decoder on ``data``."""
+    import torch
+    from transformers import GPT2LMHeadModel
+
+    cfg = cfg or TrainConfig(learning_rate=3e-3, batch_size=16, max_length=384, fim_per_file=6,
+                             context_chars=1400, warmup_steps=50)
+    _set_determinism(cfg.seed, cfg.threads)
+    corpus = collect(data, cfg.validation_share, cfg.seed)
+    if not corpus.train:
+        raise ValueError("no supported files (ST, TwinCAT, OpenDSS, recipes) under the data paths")
+    tokenizer = train_tokenizer([file_text(f) for f in corpus.train], cfg.vocab_size)
+    train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars)
+    val_ex = build_examples(corpus.validation, cfg.seed + 1, cfg.fim_per_file,
+                            cfg.context_chars)
+    if cfg.max_examples:
+        random.Random(cfg.seed).shuffle(train_ex)
+        train_ex = train_ex[: cfg.max_examples]
+        val_ex = val_ex[: max(1, cfg.max_examples // 8)]
+    max_len = min(cfg.max_length, cfg.n_positions)
+    train_ids = _tokenize(tokenizer, train_ex, max_len)
+    val_ids = _cap(_tokenize(tokenizer, val_ex, max_len), cfg)
+    pad_id = tokenizer.pad_token_id
+    torch.manual_seed(cfg.seed)
+    config = tiny_config(tokenizer, cfg.n_embd, cfg.n_layer, cfg.n_head, cfg.n_positions)
+    model = GPT2LMHeadModel(config)
+    trainable, total = count_parameters(model)
+    fingerprint = _fingerprint(cfg, train_ids, "from-scratch")
+    state_dir, tmp = _prepare_dirs(out, resume)
+    steps, tokens, losses, val_losses, seconds = _loop(
+        model, train_ids, val_ids, cfg, pad_id, state_dir, fingerprint, resume, on_step, progress
+    )
+    data_summary = corpus.summary()
+    data_summary.update({"train_examples": len(train_ids), "validation_examples": len(val_ids),
+                         "vocab_size": len(tokenizer)})
+    result = TrainResult(out, steps, seconds, tokens, trainable, total, losses, val_losses,
+                         data_summary)
+    try:
+        tmp.mkdir(parents=True)
+        model.save_pretrained(str(tmp), safe_serialization=True)
+        tokenizer.save_pretrained(str(tmp))
+        _plot(losses, val_losses, tmp / "loss.png")
+        extra = {"architecture": "gpt2", "n_embd": cfg.n_embd, "n_layer": cfg.n_layer}
+        (tmp / "training_card.md").write_text(
+            _card("plantls model trained from scratch", result, cfg, extra), encoding="utf-8"
+        )
+        (tmp / "training.json").write_text(json.dumps({
+            "config": asdict(cfg), "data": data_summary, "steps": steps, "seconds": seconds,
+            "tokens": tokens, "params": total, "losses": losses, "val_losses": val_losses,
+        }, indent=1, default=str), encoding="utf-8")
+        result.out = _finish(tmp, out, state_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
