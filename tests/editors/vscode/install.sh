@@ -43,7 +43,7 @@ mkdir -p "$VS/node_modules/@vscode/ripgrep/bin"
 cp "$(command -v rg)" "$VS/node_modules/@vscode/ripgrep/bin/rg"
 
 say "native modules, built from source against $NODE_HEADERS"
-export npm_config_build_from_source=true npm_config_yes=true
+export npm_config_build_from_source=true npm_config_yes=true JOBS=max  # JOBS: make -j for node-gyp
 (cd "$VS" && npm rebuild --foreground-scripts --loglevel=error \
   kerberos node-pty @vscode/spdlog @vscode/deviceid native-watchdog >/dev/null)
 (cd "$HERE" && npm rebuild --foreground-scripts --loglevel=error argon2 >/dev/null)
