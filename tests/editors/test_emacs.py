@@ -28,19 +28,24 @@ def emacs() -> str:
     return exe
 
 
-def write_init(tmp_path: Path) -> Path:
+def write_init(tmp_path: Path, text: str | None = None) -> Path:
     """The user's init file, as in the README: settings, then load."""
     init = tmp_path / "init.el"
+    if text is not None:
+        init.write_text(text)
+        return init
     init.write_text(
         f'(setq plantls-settings \'(:rules (:severity (:ST303 "error"))))\n(load "{CONFIG}")\n'
     )
     return init
 
 
-def run_emacs(tmp_path: Path, args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+def run_emacs(
+    tmp_path: Path, args: list[str], init: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     # -q: no user init file, but Debian's site-start, which activates the elpa-eglot package
     return subprocess.run(
-        [emacs(), "--batch", "-q", "-l", str(write_init(tmp_path)), *args],
+        [emacs(), "--batch", "-q", "-l", str(write_init(tmp_path, init)), *args],
         env=editor_env(tmp_path / "home", **env), capture_output=True, text=True, timeout=150,
         stdin=subprocess.DEVNULL, cwd=tmp_path,
     )  # fmt: skip

@@ -50,10 +50,13 @@ def write_init(tmp_path: Path, settings: dict[str, Any]) -> Path:
     return init
 
 
-def run_nvim(nvim: Path, case: Case, tmp_path: Path) -> dict[str, Any]:
+def run_nvim(nvim: Path, case: Case, tmp_path: Path, init_lua: str | None = None) -> dict[str, Any]:
+    """Open ``case`` in nvim with an init.lua (ours by default) and the driver; its results."""
     target = case.copy(tmp_path)
     line, col = case.hover_position(target) if case.hover else (-1, 0)
     init = write_init(tmp_path, SETTINGS)
+    if init_lua is not None:
+        init.write_text(init_lua)
     result_file = tmp_path / "result.json"
     env = editor_env(
         tmp_path / "home",
