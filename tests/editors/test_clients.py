@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import subprocess
 import typing
 from typing import Any
 
 import pytest
-from conftest import CLIENTS
+from conftest import CLIENTS, missing
 
 from plantls.core.language import language_for_path
 from plantls.core.settings import Settings
@@ -118,3 +120,15 @@ def test_vsix_ignores_sources() -> None:
     ignore = (VSCODE / ".vscodeignore").read_text().split()
     assert ignore[0] == "**" and "!dist/extension.js" in ignore
     assert MANIFEST["main"] == "./dist/extension.js"
+
+
+def test_grammars_tokenize_the_examples() -> None:
+    """clients/vscode/test/grammars.test.js: the TextMate grammars, run by vscode-textmate."""
+    if shutil.which("node") is None:
+        missing("node", "install Node 20")
+    if not (VSCODE / "node_modules" / "vscode-textmate").exists():
+        missing("the extension's npm packages", "run 'make vsix'")
+    proc = subprocess.run(
+        ["node", "--test", "test/"], cwd=VSCODE, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

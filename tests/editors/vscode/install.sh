@@ -53,7 +53,7 @@ say "the rest of code-server's postinstall"
 ln -sfn node_modules "$VS/node_modules.asar"
 (cd "$VS/bin/remote-cli" && ln -sfn code-linux.sh code-server)
 (cd "$VS/bin/helpers" && ln -sfn browser-linux.sh browser.sh)
-(cd "$VS/extensions" && npm install --omit=dev --no-audit --no-fund --loglevel=error)
+(cd "$VS/extensions" && npm install --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
 
 node -e "console.log(\"code-server \" + require(\"./node_modules/code-server/package.json\").version)"
 touch "$STAMP"
