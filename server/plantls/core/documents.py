@@ -53,6 +53,9 @@ class Document:
     version: int = 0
     decode_problem: str | None = None
     _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    previous: Document | None = field(default=None, repr=False, compare=False)
+    """An earlier version of this document whose results are cached (set by the editor sync),
+    so a language can parse incrementally; the language drops it once it has parsed."""
 
     @cached_property
     def lines(self) -> LineIndex:

@@ -33,7 +33,9 @@ class Range:
 
 def utf16_len(text: str) -> int:
     """Length of ``text`` in UTF-16 code units."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 class LineIndex:
@@ -97,6 +99,8 @@ class LineIndex:
         if self._ascii:
             return Position(row, min(byte_col, len(self.line_text(row))))
         line = self.line_text(row)
+        if line.isascii():
+            return Position(row, min(byte_col, len(line)))
         prefix = line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore")
         return Position(row, utf16_len(prefix))
 

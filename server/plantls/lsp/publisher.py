@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 CHANGE_DELAY_S = 0.04
 """Debounce after a change: a burst of keystrokes is checked once, at its latest version."""
+LEADING_DELAY_S = 0.002
+"""The first change after a quiet spell is checked at once (after the messages already
+read): the user sees the result of a single edit without waiting for the debounce."""
 DELAY_PER_MCHAR_S = 0.5
 """Extra debounce per million characters, so large documents are checked less eagerly."""
 DEPENDENT_DELAY_S = 0.3
@@ -37,6 +41,7 @@ class DiagnosticsService:
         self._timer: asyncio.TimerHandle | None = None
         self._dependent_timer: asyncio.TimerHandle | None = None
         self._dependent_languages: set[str] = set()
+        self._last_change = -1e9
 
     # -- computing -----------------------------------------------------------------------
     @property
@@ -103,7 +108,11 @@ class DiagnosticsService:
             self._timer.cancel()
         doc = self.server.core.open_documents.get(uri)
         size = len(doc.text) if doc is not None else 0
-        self._timer = self._later(CHANGE_DELAY_S + DELAY_PER_MCHAR_S * size / 1e6, self._flush)
+        delay = CHANGE_DELAY_S + DELAY_PER_MCHAR_S * size / 1e6
+        now = time.monotonic()
+        quiet = now - self._last_change >= delay
+        self._last_change = now
+        self._timer = self._later(LEADING_DELAY_S if quiet else delay, self._flush)
 
     def dependents_changed(self, uri: str | None = None) -> None:
         """Documents that may depend on ``uri`` (or on everything) need a new check."""

@@ -26,6 +26,10 @@ class StIndex:
     _gvls: dict[str, list[Gvl]] = field(default_factory=dict)
     _globals: dict[str, list[VarDecl]] = field(default_factory=dict)
     _enum_values: dict[str, list[VarDecl]] = field(default_factory=dict)
+    _all_pous: list[Pou] = field(default_factory=list)
+    _extended: frozenset[str] = frozenset()
+    _interfaces: dict[int, tuple[Pou, Pou]] = field(default_factory=dict)
+    """``interface_of`` answers by ``id(pou)`` (the POU kept with it), for this generation."""
 
     def update(self, model: FileModel) -> None:
         """Replace one file's declarations."""
@@ -61,6 +65,9 @@ class StIndex:
             entries.sort(key=lambda p: (not p.vars, not p.body))
         self._pous, self._types, self._gvls = pous, types, gvls
         self._globals, self._enum_values = globals_, enum_values
+        self._all_pous = [p for entries in pous.values() for p in entries]
+        self._extended = frozenset(p.extends.upper() for p in self._all_pous if p.extends)
+        self._interfaces = {}
         self._built = self.generation
 
     # -- lookups ------------------------------------------------------------------------
@@ -83,6 +90,11 @@ class StIndex:
         """
         if pou.vars or pou.parent is not None:
             return pou
+        self._ensure()
+        cached = self._interfaces.get(id(pou))
+        if cached is not None and cached[0] is pou:
+            return cached[1]
+        found = pou
         folder = pou.uri.rsplit("/", 1)[0]
         for other in self.pous(pou.name):
             if (
@@ -91,8 +103,10 @@ class StIndex:
                 and not other.body
                 and other.uri.rsplit("/", 1)[0] == folder
             ):
-                return other
-        return pou
+                found = other
+                break
+        self._interfaces[id(pou)] = (pou, found)
+        return found
 
     def type(self, name: str) -> TypeDecl | None:
         """The user type with this name."""
@@ -126,7 +140,12 @@ class StIndex:
     def all_pous(self) -> list[Pou]:
         """Every top-level POU."""
         self._ensure()
-        return [p for entries in self._pous.values() for p in entries]
+        return list(self._all_pous)
+
+    def extended_names(self) -> frozenset[str]:
+        """Upper-case names that some POU of the workspace EXTENDS."""
+        self._ensure()
+        return self._extended
 
     def all_types(self) -> list[TypeDecl]:
         """Every user type."""

@@ -37,6 +37,9 @@ class _State:
 
     index: StIndex = field(default_factory=StIndex)
     libraries: tuple[str, ...] | None = None
+    pending: dict[str, Document] = field(default_factory=dict)
+    """Documents to (re-)index before the index is next read, by URI: an editor sends a
+    change per keystroke, and only the version that is checked needs parsing."""
 
 
 def _parsed(document: Document) -> _Parsed:
@@ -44,9 +47,12 @@ def _parsed(document: Document) -> _Parsed:
     cached = document._cache.get("st")
     if isinstance(cached, _Parsed):
         return cached
-    tree = syntax.parse(document.text, document.uri)
+    before = document.previous._cache.get("st") if document.previous is not None else None
+    previous = before.tree if isinstance(before, _Parsed) else None
+    tree = syntax.parse(document.text, document.uri, previous)
     parsed = _Parsed(tree, build_model(tree, document.uri))
     document._cache["st"] = parsed
+    document.previous = None
     return parsed
 
 
@@ -91,14 +97,20 @@ class StLanguage:
         state.index.known_libraries = frozenset(
             name.upper() for name in workspace.settings.st.known_libraries
         )
+        while state.pending:
+            uri = next(iter(state.pending))
+            state.index.update(_parsed(state.pending.pop(uri)).model)
         return state
 
     def index(self, document: Document, workspace: Workspace) -> None:
-        """Index the declarations of one document."""
-        self.state(workspace).index.update(_parsed(document).model)
+        """Index the declarations of one document (parsed when the index is next read)."""
+        state: _State = workspace.state(self.id, _State)
+        state.pending[document.uri] = document
 
     def forget(self, uri: str, workspace: Workspace) -> None:
         """Drop a document's declarations."""
+        state: _State = workspace.state(self.id, _State)
+        state.pending.pop(uri, None)
         self.state(workspace).index.remove(uri)
 
     def analysis(self, document: Document, workspace: Workspace) -> StAnalysis | None:

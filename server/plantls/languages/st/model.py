@@ -14,7 +14,7 @@ from pathlib import PurePath
 from tree_sitter import Node
 
 from plantls.core.positions import Range
-from plantls.languages.st.syntax import SyntaxTree
+from plantls.languages.st.syntax import SyntaxTree, comment_nodes
 
 VAR_SECTIONS = {
     "var_block": "VAR",
@@ -220,23 +220,20 @@ class ModelBuilder:
 
     # -- helpers ------------------------------------------------------------------------
     def _collect_comments(self) -> dict[int, str]:
-        """Comment text by line (the last comment on each line)."""
+        """Comment text by line (the first comment that starts on each line)."""
         out: dict[int, str] = {}
-        root = self.st.root
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node.type == "comment":
-                text = self.st.text(node).strip()
-                for opener, closer in (("(*", "*)"), ("/*", "*/"), ("//", "")):
-                    if text.startswith(opener):
-                        text = text[len(opener) :]
-                        if closer and text.endswith(closer):
-                            text = text[: -len(closer)]
-                        break
-                out[node.start_point[0]] = text.strip()
-            elif node.child_count:
-                stack.extend(node.children)
+        for node in sorted(comment_nodes(self.st.root), key=_start_byte):
+            row = node.start_point[0]
+            if row in out:
+                continue
+            text = self.st.text(node).strip()
+            for opener, closer in (("(*", "*)"), ("/*", "*/"), ("//", "")):
+                if text.startswith(opener):
+                    text = text[len(opener) :]
+                    if closer and text.endswith(closer):
+                        text = text[: -len(closer)]
+                    break
+            out[row] = text.strip()
         return out
 
     def _comment_for(self, node: Node) -> str:
@@ -629,6 +626,10 @@ def _top_level(root: Node) -> list[Node]:
         else:
             out.append(node)
     return out
+
+
+def _start_byte(node: Node) -> int:
+    return node.start_byte
 
 
 def _last_named(node: Node) -> Node | None:

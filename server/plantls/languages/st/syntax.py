@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import tree_sitter_iec61131_3_st as ts_st
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
-from plantls.core.positions import LineIndex, Position, Range
+from plantls.core.positions import LineIndex, Position, Range, utf16_len
 from plantls.languages.st import dialect, twincat
 
 
@@ -34,6 +34,17 @@ def ts_language() -> Language:
 
 def _parser() -> Parser:
     return Parser(ts_language())
+
+
+@cache
+def _query(source: str) -> Query:
+    """A compiled query (compiling takes milliseconds: once per process)."""
+    return Query(ts_language(), source)
+
+
+def comment_nodes(node: Node) -> list[Node]:
+    """The comment nodes under ``node`` (not in document order), found by the C library."""
+    return QueryCursor(_query("(comment) @c")).captures(node).get("c", [])
 
 
 @dataclass
@@ -54,6 +65,7 @@ class SyntaxTree:
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.source)
         self._synthetic_starts = [s for s, _ in self.synthetic]
+        self._user_lines: LineIndex | None = None
 
     @property
     def root(self) -> Node:
@@ -64,16 +76,26 @@ class SyntaxTree:
         """Source text of a node."""
         return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
+    def user_position(self, pos: Position) -> Position:
+        """``pos`` clamped to the user's line: text that dialect handling appended at the end
+        of a line (``;`` after ``END_STRUCT``, a synthetic field) lies past its end."""
+        if not self.original or len(self.original) == len(self.source):
+            return pos
+        if self._user_lines is None:
+            self._user_lines = LineIndex(self.original)
+        width = utf16_len(self._user_lines.line_text(pos.line))
+        return pos if pos.character <= width else Position(pos.line, width)
+
     def range(self, node: Node) -> Range:
-        """LSP range of a node."""
+        """LSP range of a node (in the user's text)."""
         return Range(
-            self.lines.from_byte_point(*node.start_point),
-            self.lines.from_byte_point(*node.end_point),
+            self.user_position(self.lines.from_byte_point(*node.start_point)),
+            self.user_position(self.lines.from_byte_point(*node.end_point)),
         )
 
     def position(self, node: Node) -> Position:
-        """LSP start position of a node."""
-        return self.lines.from_byte_point(*node.start_point)
+        """LSP start position of a node (in the user's text)."""
+        return self.user_position(self.lines.from_byte_point(*node.start_point))
 
     def byte_offset(self, pos: Position) -> int:
         """Byte offset in ``data`` of an LSP position."""
@@ -146,15 +168,18 @@ def _byte_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def parse(text: str, path: str = "") -> SyntaxTree:
+def parse(text: str, path: str = "", previous: SyntaxTree | None = None) -> SyntaxTree:
     """Parse ST text (vendor dialects and TwinCAT XML included).
 
     ``path`` (a path or URI) selects TwinCAT extraction by extension and B&R handling; it may
     be empty, in which case TwinCAT XML is recognised by its root element.
+
+    ``previous``, the parse of an earlier version of the same document, makes the parse
+    incremental (see :func:`reparse`); the result is the same tree as without it.
     """
     source, synthetic, problems = prepare(text, path)
     data = source.encode("utf-8", errors="surrogatepass")
-    tree = _parser().parse(data)
+    tree = reparse(previous, data) if previous is not None else _parser().parse(data)
     return SyntaxTree(
         source=source,
         tree=tree,
@@ -163,6 +188,79 @@ def parse(text: str, path: str = "") -> SyntaxTree:
         synthetic=_byte_spans(source, synthetic),
         problems=problems,
     )
+
+
+def reparse(previous: SyntaxTree, data: bytes) -> Tree:
+    """Parse ``data`` reusing the tree of an earlier version (tree-sitter's edit API).
+
+    The edit is found on the texts the grammar sees, after TwinCAT extraction and dialect
+    handling: the bytes between the common prefix and the common suffix of the old and the
+    new text. So the edit is right however the dialect rewrites changed (a rewrite that moves
+    with the user's edit, or one that appears far away, just widens the edited span), and the
+    parser re-reads only what lies in or next to it.
+
+    Error recovery may depend on the old tree, so a result with errors is thrown away and
+    the text parsed from scratch: findings never depend on the editing history.
+    """
+    old = previous.data
+    if old == data:
+        return previous.tree
+    start, old_end, new_end = byte_edit(old, data)
+    tree = previous.tree.copy()
+    tree.edit(
+        start_byte=start,
+        old_end_byte=old_end,
+        new_end_byte=new_end,
+        start_point=_point(old, start),
+        old_end_point=_point(old, old_end),
+        new_end_point=_point(data, new_end),
+    )
+    parser = _parser()
+    result = parser.parse(data, tree)
+    if result.root_node.has_error:
+        result = parser.parse(data)
+    return result
+
+
+_CHUNK = 4096
+
+
+def byte_edit(old: bytes, new: bytes) -> tuple[int, int, int]:
+    """``(start, old_end, new_end)``: ``old[start:old_end]`` became ``new[start:new_end]``;
+    the rest is the common prefix and suffix (the edit starts and ends on UTF-8 characters)."""
+    limit = min(len(old), len(new))
+    start = 0
+    while start < limit and old[start : start + _CHUNK] == new[start : start + _CHUNK]:
+        start += _CHUNK
+    start = min(start, limit)
+    end = min(start + _CHUNK, limit)
+    while start < end and old[start] == new[start]:
+        start += 1
+    while start > 0 and (_inside_char(old, start) or _inside_char(new, start)):
+        start -= 1
+    room = limit - start  # the suffix may not overlap the prefix
+    tail = 0
+    while tail + _CHUNK <= room and old[len(old) - tail - _CHUNK : len(old) - tail] == new[
+        len(new) - tail - _CHUNK : len(new) - tail
+    ]:
+        tail += _CHUNK
+    while tail < room and old[len(old) - tail - 1] == new[len(new) - tail - 1]:
+        tail += 1
+    while tail > 0 and (
+        _inside_char(old, len(old) - tail) or _inside_char(new, len(new) - tail)
+    ):
+        tail -= 1
+    return start, len(old) - tail, len(new) - tail
+
+
+def _inside_char(data: bytes, offset: int) -> bool:
+    """True when ``offset`` falls inside a multi-byte UTF-8 character."""
+    return 0 < offset < len(data) and data[offset] & 0xC0 == 0x80
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    """Tree-sitter point (row, byte column) of a byte offset."""
+    return data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1)
 
 
 def parse_bare(text: str) -> Tree:
@@ -375,7 +473,9 @@ def _lexical(st: SyntaxTree) -> list[_Finding]:
         else:
             continue
         start = st.lines.position(span.start)
-        rng = Range(start, Position(start.line, start.character + 2))
+        width = utf16_len(st.lines.line_text(start.line))
+        end = Position(start.line, min(start.character + 2, width))
+        rng = Range(st.user_position(start), st.user_position(end))
         b0 = len(source[: span.start].encode("utf-8", errors="surrogatepass"))
         b1 = b0 + len(chunk.encode("utf-8", errors="surrogatepass"))
         out.append(_Finding(b0, b1, rng, msg, rank=0))

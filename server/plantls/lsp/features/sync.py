@@ -83,7 +83,12 @@ def register(server: PlantLanguageServer) -> None:
             return
         text = apply_changes(current, params.content_changes)
         version = ident.version if ident.version is not None else current.version + 1
-        server.open_document(make_document(ident.uri, text, current.language_id, version))
+        doc = make_document(ident.uri, text, current.language_id, version)
+        # the latest version that was parsed, for incremental parsing (a chain of one)
+        doc.previous = current if current._cache else current.previous
+        if doc.previous is not None:
+            doc.previous.previous = None
+        server.open_document(doc)
         server.publisher.changed(ident.uri)
 
     @server.handle(types.TEXT_DOCUMENT_DID_SAVE)

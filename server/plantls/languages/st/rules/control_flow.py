@@ -37,7 +37,17 @@ def pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
 
 
 def nodes_of_type(analysis: StAnalysis, *types: str) -> Iterator[tuple[Pou, Node]]:
-    """Body nodes of the given types in every POU of the file."""
+    """Body nodes of the given types in every POU of the file (POU by POU, in order)."""
+    if len(types) == 1:
+        by_type: dict[str, list[tuple[Pou, Node]]] | None = analysis.memo.get("nodes_by_type")
+        if by_type is None:
+            by_type = {}
+            for pou in analysis.model.all_pous():
+                for node in pou_nodes(analysis, pou):
+                    by_type.setdefault(node.type, []).append((pou, node))
+            analysis.memo["nodes_by_type"] = by_type
+        yield from by_type.get(types[0], ())
+        return
     for pou in analysis.model.all_pous():
         for node in pou_nodes(analysis, pou):
             if node.type in types:

@@ -610,7 +610,9 @@ class UnusedVariable(StRule):
                         tags=UNNECESSARY,
                     )
 
-    def _candidates(self, analysis: StAnalysis, pou: Pou, extended: set[str]) -> Iterator[VarDecl]:
+    def _candidates(
+        self, analysis: StAnalysis, pou: Pou, extended: frozenset[str]
+    ) -> Iterator[VarDecl]:
         """Locals of one POU that the rule may report."""
         top = outermost(pou)
         for decl in (d for _, _, decls in pou.sections for d in decls):
@@ -635,9 +637,9 @@ def _section_word(decl: VarDecl) -> str:
     return "constant" if decl.constant else "local variable"
 
 
-def _extended_blocks(index: StIndex) -> set[str]:
+def _extended_blocks(index: StIndex) -> frozenset[str]:
     """Upper-case names of the blocks that some workspace POU extends."""
-    return {p.extends.upper() for p in index.all_pous() if p.extends}
+    return index.extended_names()
 
 
 def _is_abstract(analysis: StAnalysis, pou: Pou) -> bool:

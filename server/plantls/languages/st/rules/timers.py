@@ -415,7 +415,7 @@ def _use(node: Node) -> tuple[str, Node]:
 def _extended(analysis: StAnalysis, decl: VarDecl) -> bool:
     """Whether the POU that declares ``decl`` is extended (a subclass may call it)."""
     owner = decl.owner.split(".")[0].upper()
-    return any(p.extends.upper() == owner for p in analysis.index.all_pous() if p.extends)
+    return owner in analysis.index.extended_names()
 
 
 def short_text(node: Node) -> str:
