@@ -259,7 +259,7 @@ def _signature(name: str, params: list[tuple[str, str, str]], outputs: list[tupl
 def signature_help(analysis: StAnalysis, pos: Position) -> SignatureInfo | None:
     """The signature of the call that encloses ``pos``."""
     lines = analysis.document.lines
-    start_line = max(0, pos.line - 20)
+    start_line = min(max(0, pos.line - 20), lines.line_count - 1)
     text = lines.text[lines.line_starts[start_line] : lines.offset(pos)]
     opened = _open_call(text)
     if opened is None:
