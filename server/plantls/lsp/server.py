@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import sys
 import traceback
 from collections import Counter
@@ -12,6 +13,7 @@ from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -39,6 +41,23 @@ class PlantProtocol(LanguageServerProtocol):
         if general is not None:
             general.position_encodings = None
         return (yield from super().lsp_initialize(params))
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """A request whose params cannot be read gets an error response, not silence (pygls
+        only logs it, and the client would wait for an answer forever)."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            msg_id = data.get("id")
+            if "method" in data and isinstance(msg_id, int | str) and not isinstance(
+                msg_id, bool
+            ):
+                with contextlib.suppress(Exception):
+                    self._send_response(
+                        msg_id,
+                        error=types.ResponseError(code=exc.code, message=exc.message),
+                    )
+            raise
 
 
 def capability(caps: Any, dotted: str, default: Any = None) -> Any:
@@ -205,10 +224,43 @@ def _setup_logging() -> None:
         )
 
 
+_HEADER = re.compile(rb"content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?\n$", re.IGNORECASE)
+
+
+class ResyncingReader:
+    """stdin for pygls's message loop, which keeps reading after a malformed message.
+
+    pygls only knows ``Content-Length: N\\r\\n`` at the start of a line. After a message
+    whose header it cannot read (lower case, a bare ``\\n``) or whose length is wrong, the
+    rest of that body is glued to the next header and every later message is lost: the
+    server stops answering for good. Header lines are read here instead: a
+    ``Content-Length`` header is found anywhere in a line (the garbage before it is dropped)
+    and written the way pygls expects, so one bad message costs only that message.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        """One header line; a Content-Length header in canonical form."""
+        line: bytes = self.stream.readline()
+        at = line.lower().rfind(b"content-length")
+        if at >= 0:
+            m = _HEADER.match(line, at)
+            if m is not None:
+                return b"Content-Length: " + m.group(1) + b"\r\n"
+        return line
+
+    def read(self, n: int) -> bytes:
+        """A message body."""
+        data: bytes = self.stream.read(n)
+        return data
+
+
 def serve_stdio() -> None:
     """Serve one client over stdin/stdout (stdout carries only LSP messages)."""
     _setup_logging()
-    create_server().start_io()
+    create_server().start_io(ResyncingReader(sys.stdin.buffer))  # type: ignore[arg-type]
 
 
 def serve_tcp(host: str = "127.0.0.1", port: int = 2087) -> None:

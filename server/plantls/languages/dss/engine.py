@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,14 +76,26 @@ def _path_tokens(cmd: Command) -> list[str]:
     return out
 
 
+_VERB_NOISE = set("\"'()[]{},=")
+_VAR_USE = re.compile(r"@[A-Za-z_]")
+
+
 def _blocked(cmd: Command, file_dir: Path, data_root: Path) -> str | None:
     """Why a command must not reach the engine, or None."""
     sch = schema()
     word = cmd.word
+    if word != "~" and _VERB_NOISE & set(word):
+        # the engine reads `"Export" x` and `Export,x` as Export: never guess, skip them
+        return f"`{cmd.verb.text}` is not run by plantls (unusual command syntax)"
     found = sch.command(word)
     name = found.name.lower() if found else ""
     if word.startswith("!") or name in BLOCKED_COMMANDS:
         return f"`{cmd.verb.text}` is not run by plantls (it writes files or opens windows)"
+    if name != "var" and _VAR_USE.search(" ".join(
+        t.text for p in cmd.params for t in (p.name, p.value) if t is not None
+    )):
+        # `var @d=..` then `file=@d/x.csv`: the engine substitutes after the path checks
+        return f"`{cmd.verb.text}` uses a `var` substitution, which plantls does not run"
     if name in ("set",):
         for p in cmd.params:
             opt = sch.option(p.name.text) if p.name else None
