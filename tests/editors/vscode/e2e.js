@@ -58,7 +58,7 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
   await input.fill('>' + title);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 15000 });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
@@ -79,7 +79,8 @@ async function openFile(page, name) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
   await input.fill(name);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  // wait until the list has been filtered (its focused row is the file), then open it
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 15000 });
   await page.keyboard.press('Enter');
   // the file's tab must be the active one in the active group before keys go to its editor
