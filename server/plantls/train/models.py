@@ -54,6 +54,7 @@ def load_tokenizer(path: Path) -> Any:
     )
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
+    tok.model_max_length = 1 << 30  # plantls cuts sequences itself; no length warnings
     return tok
 
 
