@@ -96,20 +96,3 @@ model: $(DEVSTAMP)
 		--out build/models/bottling-line --max-steps 40 --holdout 0.3 --seed 0 --no-progress
 	mkdir -p models/adapters
 	mv build/models/bottling-line models/adapters/bottling-line
-
-# -- models (models/, server/plantls/train) ------------------------------------------------------
-.PHONY: model
-TINY_STEPS := 160
-## model: rebuild models/plantls-tiny (from scratch on generated data + examples/, ~12 min on
-## 2 cores) and its example-plant adapter models/adapters/bottling-line; CI does not run this
-model: $(DEVSTAMP)
-	rm -rf build/synth build/models
-	$(BIN)/python -m plantls.train.synth build/synth --seed 0 --st 60 --dss 20 --recipes 30
-	$(BIN)/plantls train build/synth examples --from-scratch --out build/models/plantls-tiny \
-		--max-steps $(TINY_STEPS) --seed 0 --threads 2 --no-progress
-	rm -rf models/plantls-tiny models/adapters/bottling-line
-	mv build/models/plantls-tiny models/plantls-tiny
-	$(BIN)/plantls train examples/bottling_line --base models/plantls-tiny \
-		--out build/models/bottling-line --max-steps 40 --holdout 0.3 --seed 0 --no-progress
-	mkdir -p models/adapters
-	mv build/models/bottling-line models/adapters/bottling-line
