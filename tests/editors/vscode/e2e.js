@@ -5,7 +5,8 @@
 // Environment: PORT (code-server on 127.0.0.1), WORKSPACE (folder to open), ARTIFACTS (where the
 // screenshots and results.json go), CHROMIUM (browser binary), EXPECT_INLINE=1 when the server
 // advertises inlineCompletionProvider, FILE_PROBLEMS / FILE_HOVER (file names to open),
-// HOVER_LINE (1-based line of the TON declaration in FILE_HOVER).
+// HOVER_LINE (1-based line of the TON declaration in FILE_HOVER), INLINE_PREFIX (typed on a new
+// line before END_FUNCTION_BLOCK, where an inline completion is expected).
 //
 // Every wait has a timeout; each step records its outcome in results.json and the script goes on
 // with the next step where that makes sense, so one failure does not hide the others.
@@ -22,6 +23,7 @@ const EXPECT_INLINE = process.env.EXPECT_INLINE === '1';
 const FILES = (process.env.FILE_PROBLEMS || 'FB_Filler.st,FB_Capper.st').split(',');
 const FILE_HOVER = process.env.FILE_HOVER || 'FB_Filler.st';
 const HOVER_LINE = Number(process.env.HOVER_LINE || '21');
+const INLINE_PREFIX = process.env.INLINE_PREFIX || 'fbFillTimer(IN := ';
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 const results = { steps: {}, console: [] };
@@ -162,8 +164,14 @@ async function activeEditor(page) {
     });
 
     await step('statusbar', async () => {
-      const item = page.locator('.statusbar-item', { hasText: 'plantls' }).first();
-      await item.waitFor({ timeout: 20000 });
+      // the extension's item (id plantls.status), not the language client's progress items
+      const item = page.locator('.statusbar-item[id$="plantls.status"]').first();
+      try {
+        await item.waitFor({ timeout: 20000 });
+      } catch (err) {
+        const ids = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => e.id));
+        throw new Error(`no plantls.status item among ${JSON.stringify(ids)}: ${err}`);
+      }
       // the model state comes from plantls/stats once the server runs
       const deadline = Date.now() + 20000;
       let text = await item.innerText();
@@ -212,13 +220,20 @@ async function activeEditor(page) {
       await goToLine(page, target, 1);
       await page.keyboard.press('End');
       await page.keyboard.press('Enter');
-      await page.keyboard.type('fbFillTimer(IN := ', { delay: 30 });
+      await page.keyboard.type(INLINE_PREFIX, { delay: 30 });
       const ghost = page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text-decoration-preview, .monaco-editor .ghost-text').first();
-      try {
-        await ghost.waitFor({ state: 'visible', timeout: 20000 });
-      } catch {
-        await runCommand(page, 'Trigger Inline Suggestion');
-        await ghost.waitFor({ state: 'visible', timeout: 30000 });
+      // typing triggers it; while the model loads, ask again (the command VS Code offers)
+      const deadline = Date.now() + 90000;
+      for (;;) {
+        try {
+          await ghost.waitFor({ state: 'visible', timeout: 8000 });
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) {
+            throw err;
+          }
+          await runCommand(page, 'Trigger Inline Suggestion');
+        }
       }
       const text = await page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text-decoration-preview, .monaco-editor .ghost-text').allInnerTexts();
       await shot(page, '03-inline.png');
