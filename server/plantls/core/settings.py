@@ -26,6 +26,16 @@ class ModelSettings:
     device: str = "cpu"
     url: str = ""
     api_key_env: str = ""
+    name: str = ""
+    """Model name sent to an OpenAI-compatible server (default: the first one it lists)."""
+    merge_adapter: bool = True
+    """Merge a LoRA adapter into the base weights after loading (faster generation)."""
+    prose: Literal["auto", "on", "off"] = "auto"
+    """Model-written explanations: ``auto`` allows them for instruction-tuned models only."""
+    timeout_ms: int = 10000
+    """How long to wait for a model server's answer."""
+    threads: int = 0
+    """CPU threads for generation (0: the library's default)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,10 @@ class CompletionSettings:
     enabled: bool = True
     max_tokens: int = 48
     debounce_ms: int = 150
+    validate: bool = True
+    """Cut or drop suggestions that add syntax errors or undeclared names."""
+    cache_size: int = 128
+    """Completions remembered by surrounding text."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,23 @@ class HintsSettings:
     """Model-based hints."""
 
     unusual_lines: bool = False
+    max_file_chars: int = 60000
+    """Files larger than this get no unusual-line hints."""
+    max_hints: int = 5
+    """At most this many AI101 hints per file."""
+    min_interval_ms: int = 3000
+    """Rate limit: a file is scored at most once per interval."""
+
+
+@dataclass(frozen=True)
+class TelemetrySettings:
+    """Local request telemetry (never sent anywhere)."""
+
+    log: bool = True
+    """Keep a rotating request log under the user's cache folder."""
+    watts_per_core: int = 15
+    """CPU energy estimate when no RAPL or NVML counter is readable."""
+    log_max_kb: int = 1024
 
 
 @dataclass(frozen=True)
@@ -89,6 +120,7 @@ class Settings:
     rules: RulesSettings = field(default_factory=RulesSettings)
     st: StSettings = field(default_factory=StSettings)
     dss: DssSettings = field(default_factory=DssSettings)
+    telemetry: TelemetrySettings = field(default_factory=TelemetrySettings)
 
 
 CONFIG_FILES = ("plantls.toml", ".plantls.toml", "pyproject.toml")

@@ -45,6 +45,9 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     prompt_ids: tuple[int, ...] | None = None
     temperature: float = 0.0
+    suffix: str = ""
+    """Text after the hole, for servers that build the FIM prompt themselves (``openai``'s
+    ``suffix``); backends given a finished FIM ``prompt`` ignore it."""
 
 
 @dataclass
@@ -77,6 +80,14 @@ class Tokenizer(Protocol):
         ...
 
 
+class Scorer(Protocol):
+    """Optional: a backend that can score text (used for unusual-line hints)."""
+
+    def token_logprobs(self, ids: list[int]) -> list[float]:
+        """Natural-log probability of each token after the first, given those before it."""
+        ...
+
+
 class Backend(Protocol):
     """A loaded (or loadable) model."""
 
@@ -99,3 +110,12 @@ class Backend(Protocol):
     def close(self) -> None:
         """Free memory and connections."""
         ...
+
+
+def context_length(backend: object, default: int = 2048) -> int:
+    """The model's context window in tokens: the backend's optional ``context_length``
+    attribute (or method), else ``default``."""
+    value = getattr(backend, "context_length", None)
+    if callable(value):
+        value = value()
+    return value if isinstance(value, int) and value > 0 else default
