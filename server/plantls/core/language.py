@@ -71,6 +71,11 @@ class Language(Protocol):
         """Signature of the call around a position."""
         ...
 
+    def model_context(self, document: Document, workspace: Workspace, pos: Position) -> str:
+        """A short header of domain context for the model at a position (the enclosing
+        block, names in scope with their types), written as a comment of the language."""
+        ...
+
 
 _LANGUAGES: list[Language] = []
 

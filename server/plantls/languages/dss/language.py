@@ -154,5 +154,12 @@ class DssLanguage:
         """OpenDSS has no calls."""
         return None
 
+    def model_context(self, document: Document, workspace: Workspace, pos: Position) -> str:
+        """Domain context for the model: the element edited, linecodes and buses."""
+        from plantls.languages.dss.context import model_context
+
+        analysis = self.analysis(document, workspace)
+        return model_context(analysis, pos) if analysis else ""
+
 
 DSS_LANGUAGE = DssLanguage()

@@ -91,6 +91,12 @@ class RecipeLanguage:
         """Recipes have no calls."""
         return None
 
+    def model_context(self, document: Document, workspace: Workspace, pos: Position) -> str:
+        """Domain context for the model: the step edited, the chamber's gases and limits."""
+        from plantls.languages.recipe.context import model_context
+
+        return model_context(analyze_recipe(document, workspace), pos)
+
 
 class ToolLanguage:
     """Tool capability files (``*.tool.yaml``)."""
@@ -149,3 +155,7 @@ class ToolLanguage:
     ) -> SignatureInfo | None:
         """Tool files have no calls."""
         return None
+
+    def model_context(self, document: Document, workspace: Workspace, pos: Position) -> str:
+        """Tool files get no extra context (the file itself is the context)."""
+        return ""

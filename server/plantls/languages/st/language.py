@@ -193,3 +193,24 @@ class StLanguage:
         """Parameters of the call around the cursor."""
         analysis = self.analysis(document, workspace)
         return signature_help(analysis, pos) if analysis else None
+
+    def model_context(self, document: Document, workspace: Workspace, pos: Position) -> str:
+        """Domain context for the model: enclosing POU, variables in scope, FB members."""
+        from plantls.languages.st.context import model_context
+
+        analysis = self.analysis(document, workspace)
+        return model_context(analysis, pos) if analysis else ""
+
+    def quick_errors(self, document: Document, workspace: Workspace) -> list[Diagnostic]:
+        """Syntax errors and undeclared names only: what validating a suggestion needs."""
+        from plantls.languages.st.rules.declarations import UndeclaredIdentifier
+
+        parsed = _parsed(document)
+        out = [
+            Diagnostic("ST001", message, rng, Severity.ERROR)
+            for rng, message in syntax.syntax_errors(parsed.tree)
+        ]
+        analysis = self.analysis(document, workspace)
+        if analysis is not None:
+            out.extend(UndeclaredIdentifier().check(document, analysis))
+        return out
