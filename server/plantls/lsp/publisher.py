@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from plantls.core.diagnostics import Diagnostic
+from plantls.core.documents import Document
 from plantls.core.workspace import analysis_limit_finding
 from plantls.lsp import convert
 
@@ -42,6 +44,8 @@ class DiagnosticsService:
         self._dependent_timer: asyncio.TimerHandle | None = None
         self._dependent_languages: set[str] = set()
         self._last_change = -1e9
+        self.extra: list[Callable[[Document], list[Diagnostic]]] = []
+        """More findings for a document (the model's AI101 hints), added after the rules'."""
 
     # -- computing -----------------------------------------------------------------------
     @property
@@ -67,6 +71,9 @@ class DiagnosticsService:
             return cached[1]
         limit = analysis_limit_finding(doc)
         found = [limit] if limit is not None else self.server.core.diagnostics(doc)
+        if limit is None:
+            for more in self.extra:
+                found = [*found, *more(doc)]
         result = convert.diagnostics(found)
         self._cache[uri] = (key, result)
         return result
@@ -129,6 +136,14 @@ class DiagnosticsService:
         """Settings or the index changed: re-check every open document now."""
         for uri in list(self.server.core.open_documents):
             self._publish_one(uri, only_if_changed=True)
+        self._refresh()
+
+    def forget(self, uri: str) -> None:
+        """Drop a document's cached findings (an extra source has new ones)."""
+        self._cache.pop(uri, None)
+
+    def refresh(self) -> None:
+        """Ask pulling clients to pull again."""
         self._refresh()
 
     # -- internals -----------------------------------------------------------------------

@@ -87,6 +87,8 @@ class PlantLanguageServer(LanguageServer):
         self.index_ready = asyncio.Event()
         self.config = SettingsState()
         self.publisher = DiagnosticsService(self)
+        self.settings_hooks: list[Callable[[], None]] = []
+        """Called after new settings are applied (the model feature reloads the model)."""
 
     # -- client capabilities -------------------------------------------------------------
     def client_supports(self, dotted: str) -> bool:

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 from plantls.lsp.features import (
     configuration,
     diagnostics,
+    explain,
     indexing,
+    inline_completion,
     lifecycle,
+    model_status,
     navigation,
     stats,
     sync,
@@ -18,7 +21,19 @@ from plantls.lsp.features import (
 if TYPE_CHECKING:
     from plantls.lsp.server import PlantLanguageServer
 
-FEATURES = (lifecycle, configuration, indexing, sync, diagnostics, navigation, writing, stats)
+FEATURES = (
+    lifecycle,
+    configuration,
+    indexing,
+    sync,
+    diagnostics,
+    navigation,
+    writing,
+    stats,
+    model_status,
+    inline_completion,
+    explain,
+)
 
 
 def register_all(server: PlantLanguageServer) -> None:

@@ -39,6 +39,11 @@ def apply_settings(server: PlantLanguageServer) -> None:
     settings, warnings = server.config.build()
     server.core.settings = settings
     server.touch()
+    for hook in server.settings_hooks:
+        try:
+            hook()
+        except Exception:
+            server.log_exception("settings hook")
     fresh = server.config.new_warnings(warnings)
     for warning in fresh:
         server.log(f"settings: {warning}", types.MessageType.Warning)

@@ -31,7 +31,10 @@ def register(server: PlantLanguageServer) -> None:
         )
         fmt = server.text_format("text_document.completion.completion_item.documentation_format")
         items = [convert.completion_item(item, snippets, fmt) for item in found]
-        return types.CompletionList(is_incomplete=False, items=items)
+        from plantls.lsp.features.inline_completion import model_completion_item
+
+        first = await model_completion_item(server, doc, lang, params)
+        return types.CompletionList(is_incomplete=False, items=[first, *items] if first else items)
 
     @server.handle(
         types.TEXT_DOCUMENT_SIGNATURE_HELP,
