@@ -88,9 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules, or print one rule's doc")
     rules.add_argument("code", nargs="?", help="a rule code such as ST201")
 
-    from plantls.cli import model_commands
+    from plantls.cli import ai_commands, model_commands
 
     model_commands.add_parsers(sub)
+    ai_commands.add_parsers(sub)
     return parser
 
 
@@ -197,9 +198,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from plantls.cli.ai_commands import HANDLERS as ai_handlers
     from plantls.cli.model_commands import HANDLERS as model_handlers
 
-    handlers = {"check": cmd_check, "rules": cmd_rules, "serve": cmd_serve, **model_handlers}
+    handlers = {
+        "check": cmd_check,
+        "rules": cmd_rules,
+        "serve": cmd_serve,
+        **model_handlers,
+        **ai_handlers,
+    }
     if args.command not in handlers:
         parser.print_help()
         return EXIT_ERROR
