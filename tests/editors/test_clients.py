@@ -13,7 +13,7 @@ import typing
 from typing import Any
 
 import pytest
-from conftest import CLIENTS, missing
+from editor_support import CLIENTS, missing
 
 from plantls.core.language import language_for_path
 from plantls.core.settings import Settings

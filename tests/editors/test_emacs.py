@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CASES, CLIENTS, Case, editor_env, missing
+from editor_support import CASES, CLIENTS, Case, editor_env, missing
 
 CONFIG = CLIENTS / "emacs" / "plantls.el"
 DRIVER = Path(__file__).parent / "emacs" / "driver.el"

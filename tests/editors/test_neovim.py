@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CASES, CLIENTS, Case, editor_env, missing
+from editor_support import CASES, CLIENTS, Case, editor_env, missing
 
 CONFIG = CLIENTS / "neovim" / "plantls.lua"
 DRIVER = Path(__file__).parent / "neovim" / "driver.lua"

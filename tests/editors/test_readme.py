@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import CASES, ROOT
+from editor_support import CASES, ROOT
 from test_emacs import DRIVER as EMACS_DRIVER
 from test_emacs import run_emacs
 from test_neovim import pypi_nvim, run_nvim

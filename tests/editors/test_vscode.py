@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CLIENTS, PLC, ROOT, editor_env, missing
+from editor_support import CLIENTS, PLC, ROOT, editor_env, missing
 
 HERE = Path(__file__).parent / "vscode"
 CODE_SERVER = HERE / "node_modules" / ".bin" / "code-server"
