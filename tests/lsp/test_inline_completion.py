@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lsp_harness import CONFIG, capabilities, handler_errors, open_doc, wait_for
+from lsp_harness import CONFIG, capabilities, diagnostics, handler_errors, open_doc, wait_for
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -267,3 +267,46 @@ async def test_completion_fallback_first_item(root: Path, model: Path) -> None:
         assert first.command is not None
         assert any(i.label == "bStart" for i in result.items[1:])  # static items follow
         await wait_for(lambda: True)
+
+
+async def test_unusual_line_hints(root: Path, model: Path) -> None:
+    junk = "    zq8#@!~~ ~~ ^^ qqq ;; ((( );"
+    text = MAIN.replace("    bRunning := TRUE;", junk)
+    opts = options(model, hints__unusual_lines=True, hints__min_interval_ms=0)
+    async with server(root, opts, profile="neovim", inline=False) as client:
+        assert (await model_ready(client))["model"]["state"] == "ready"
+        uri = open_doc(client, root / "main.st", text)
+        found = await diagnostics(
+            client, uri, lambda ds: any(d.code == "AI101" for d in ds), timeout=30
+        )
+        hints = [d for d in found if d.code == "AI101"]
+        assert text.split("\n").index(junk) in [d.range.start.line for d in hints]
+        assert all(d.severity == types.DiagnosticSeverity.Hint for d in hints)
+        assert handler_errors(client) == []
+
+
+async def test_client_cancel_request_stops_generation(root: Path, model: Path) -> None:
+    """$/cancelRequest cancels the handler, whose cancel token stops the generation."""
+    async with server(root, options(model, completion__max_tokens=400)) as client:
+        assert (await model_ready(client))["model"]["state"] == "ready"
+        uri = open_doc(client, root / "empty.st", "")
+        pending = asyncio.ensure_future(
+            client.text_document_inline_completion_async(
+                inline_params(uri, types.Position(line=0, character=0))
+            )
+        )
+        await wait_for(lambda: client.protocol._request_futures)
+        msg_id = next(iter(client.protocol._request_futures))
+        await asyncio.sleep(0.1)
+        client.protocol.notify("$/cancelRequest", types.CancelParams(id=msg_id))
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(pending, 30)
+
+        async def cancelled_record() -> list[dict[str, Any]]:
+            return [r for r in (await stats(client))["recent"] if r["outcome"] == "cancelled"]
+
+        deadline = asyncio.get_running_loop().time() + 30
+        while not (found := await cancelled_record()):
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.1)
+        assert found[0]["generated_tokens"] < 400
