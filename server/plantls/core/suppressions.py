@@ -94,10 +94,11 @@ CORE_RULES: list[Rule] = [UNUSED_SUPPRESSION]
 
 
 def all_rules() -> list[Rule]:
-    """Every rule: the core rules, then each language's, sorted by code."""
+    """Every rule: the core rules, each language's and the model's hints, sorted by code."""
+    from plantls.ai.hints import AI_RULES  # light: no model library is imported
     from plantls.core.language import languages
 
-    rules = list(CORE_RULES) + [rule for lang in languages() for rule in lang.rules()]
+    rules = [*CORE_RULES, *AI_RULES, *(rule for lang in languages() for rule in lang.rules())]
     return sorted(rules, key=lambda r: r.code)
 
 
