@@ -210,6 +210,7 @@ def vscode_run(
                 "chat.disableAIFeatures": True,
                 "window.restoreWindows": "none",
                 "editor.inlineSuggest.enabled": True,
+                "files.autoSave": "off",  # VS Code in the browser saves after a delay
                 "editor.autoClosingBrackets": "never",
                 "editor.autoIndent": "none",
                 "editor.hover.delay": 300,
@@ -339,6 +340,16 @@ def test_commands_reach_the_server(vscode_run: dict[str, Any]) -> None:
         assert "Explain line 34" in explained["opened"], explained
     else:
         assert "explain" in explained.get("message", "").lower(), explained
+
+
+def test_explain_code_action_shows_the_explanation(vscode_run: dict[str, Any]) -> None:
+    if "plantls.explain" not in vscode_run["capabilities"].get("executeCommandProvider", {}).get(
+        "commands", []
+    ):
+        pytest.skip("this plantls server has no plantls.explain command (Explain code action)")
+    value = outcome(vscode_run, "explain_action")
+    assert "Explain ST303" in value["actions"], value
+    assert "Explain line 34" in value["opened"], value
 
 
 def test_screenshots_saved(vscode_run: dict[str, Any], artifacts: Path) -> None:

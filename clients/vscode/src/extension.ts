@@ -20,6 +20,8 @@ export const LANGUAGES = ['iec-st', 'opendss', 'fab-recipe', 'fab-tool'];
 /** Server commands (workspace/executeCommand) that fine-tune on the workspace, newest first. */
 export const FINE_TUNE_COMMANDS = ['plantls.fineTune', 'plantls.train'];
 const INSTALL_ANCHOR = 'install-the-server';
+/** The server's command behind its "Explain" code actions (arguments: uri, 0-based line). */
+const SERVER_EXPLAIN_COMMAND = 'plantls.explain';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
@@ -128,6 +130,16 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
               : result[i],
           );
         },
+      },
+      // The server's "Explain" code action runs its plantls.explain command, which answers
+      // with markdown: show it (the language client alone would drop the result).
+      executeCommand: async (command, args, next) => {
+        const result = await next(command, args);
+        if (command === SERVER_EXPLAIN_COMMAND && typeof result?.markdown === 'string' && result.markdown.trim()) {
+          const line = typeof args[1] === 'number' ? ` line ${args[1] + 1}` : '';
+          await showMarkdown(`Explain${line}`, result.markdown);
+        }
+        return result;
       },
       provideInlineCompletionItems: async (document, position, context, token, next) => {
         const started = Date.now();

@@ -260,6 +260,29 @@ async function activeEditor(page) {
       }
       return { message: (await toast.innerText()).replace(/\s+/g, ' ').trim() };
     });
+    // The server's "Explain ST303" quick fix (Ctrl+.) runs its plantls.explain command; the
+    // extension shows the markdown that comes back.
+    await step('explain_action', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, 'FB_Filler.st');
+      await goToLine(page, 34, 12);
+      await page.keyboard.press(`${MOD}+.`);
+      const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Explain ST303' }).first();
+      await action.waitFor({ state: 'visible', timeout: 20000 });
+      const titles = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+      // the widget takes keys, not clicks: move the focus to the action and apply it
+      const focused = page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Explain ST303' });
+      for (let i = 0; i < titles.length && !(await focused.count()); i++) {
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+      const tab = page.locator('.tabs-container .tab', { hasText: 'Explain line 34' }).first();
+      await tab.waitFor({ timeout: 30000 });
+      await page.waitForTimeout(500);
+      await shot(page, '06-explain-action.png');
+      return { actions: titles.map((t) => t.trim()), opened: (await tab.innerText()).trim() };
+    });
+
     await step('stats', async () => {
       await runCommand(page, 'plantls: Show model statistics');
       const tab = page.locator('.tabs-container .tab', { hasText: 'statistics' }).first();
