@@ -352,6 +352,15 @@ def test_explain_code_action_shows_the_explanation(vscode_run: dict[str, Any]) -
     assert "Explain line 34" in value["opened"], value
 
 
+def test_fine_tune_command(vscode_run: dict[str, Any]) -> None:
+    value = outcome(vscode_run, "fine_tune")
+    commands = vscode_run["capabilities"].get("executeCommandProvider", {}).get("commands", [])
+    if {"plantls.fineTune", "plantls.train"} & set(commands):
+        assert "Fine-tune" in value["dialog"], value
+    else:
+        assert "plantls train" in value["message"], value
+
+
 def test_screenshots_saved(vscode_run: dict[str, Any], artifacts: Path) -> None:
     shots = sorted(p.name for p in (artifacts / "vscode").glob("*.png"))
     assert "01-problems.png" in shots and "02-hover.png" in shots, shots

@@ -283,6 +283,21 @@ async function activeEditor(page) {
       return { actions: titles.map((t) => t.trim()), opened: (await tab.innerText()).trim() };
     });
 
+    await step('fine_tune', async () => {
+      await runCommand(page, 'plantls: Fine-tune on this workspace');
+      // A server with a fine-tune command: a confirmation (cancelled here, training is long).
+      // Without one: a message with the equivalent `plantls train` command line.
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'plantls train' }).first();
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Fine-tune' }).first();
+      await Promise.race([toast.waitFor({ timeout: 20000 }), dialog.waitFor({ timeout: 20000 })]);
+      if (await dialog.isVisible()) {
+        const text = (await dialog.innerText()).replace(/\s+/g, ' ').trim();
+        await page.keyboard.press('Escape');
+        return { dialog: text };
+      }
+      return { message: (await toast.innerText()).replace(/\s+/g, ' ').trim() };
+    });
+
     await step('stats', async () => {
       await runCommand(page, 'plantls: Show model statistics');
       const tab = page.locator('.tabs-container .tab', { hasText: 'statistics' }).first();
