@@ -44,7 +44,7 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
     eval_cmd = [
         *PLANTLS, "eval", str(project), "--model", str(args.base), "--adapter", str(written),
         "--holdout", str(args.holdout), "--kinds", "next-line", "--samples",
-        str(args.samples), "--format", "json",
+        str(args.samples), "--prompt", args.prompt, "--format", "json",
     ]
     t1 = time.perf_counter()
     ev = subprocess.run(eval_cmd, capture_output=True, text=True)
@@ -109,6 +109,7 @@ def main() -> int:
     parser.add_argument("--max-steps", type=int, default=150)
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--holdout", type=float, default=0.3)
+    parser.add_argument("--prompt", default="prefix", help="eval prompts: prefix, fim or auto")
     parser.add_argument("--train-args", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -104,3 +104,17 @@ def test_resume_refuses_a_checkpoint_of_another_run(
     with pytest.raises(ValueError, match="other data or options"):
         train_adapter([corpus_dir], base_dir, out, tiny_config(learning_rate=1e-4),
                       resume=True, progress=False)
+
+
+def test_long_fim_examples_keep_the_middle(base_dir: Path) -> None:
+    from plantls.train.corpus import Example, fim_text
+    from plantls.train.models import load_tokenizer
+    from plantls.train.trainer import _tokenize
+
+    tok = load_tokenizer(base_dir)
+    text = fim_text("x := x + 1;\n" * 200, "y := 2;\n", "z := 3;\n" * 200, "iec-st")
+    (ids,) = _tokenize(tok, [Example(text, "fim-line")], 64)
+    decoded = tok.decode(ids)
+    assert len(ids) <= 64
+    assert decoded.endswith("<fim_middle>y := 2;\n<|endoftext|>")
+    assert "<fim_prefix>" in decoded and "<fim_suffix>z := 3;" in decoded

@@ -56,6 +56,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--kinds", default="next-line,block,span",
                     help="hole kinds, comma-separated: next-line, block, span")
     ev.add_argument("--max-new-tokens", type=int, default=48)
+    ev.add_argument("--prompt", choices=["auto", "fim", "prefix"], default="auto",
+                    help="FIM prompts (prefix and suffix) or prefix-only; auto: FIM when the "
+                    "model has plantls's FIM tokens")
     ev.add_argument("--all-files", action="store_true",
                     help="use every file (default: only the validation split of `train`)")
     ev.add_argument("--holdout", type=float, default=0.1,
@@ -135,7 +138,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     cfg = EvalConfig(seed=args.seed, samples_per_kind=args.samples,
                      kinds=tuple(k.strip() for k in args.kinds.split(",") if k.strip()),
                      max_new_tokens=args.max_new_tokens, held_out_only=not args.all_files,
-                     threads=args.threads, validation_share=args.holdout)
+                     threads=args.threads, validation_share=args.holdout,
+                     prompt=args.prompt)
     report = evaluate(args.data, args.model, args.adapter, cfg)
     if args.out is not None:
         write_report(report, args.out)

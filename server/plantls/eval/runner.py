@@ -55,6 +55,9 @@ class EvalConfig:
     max_prompt_tokens: int = 384
     suffix_share: float = 0.25
     held_out_only: bool = True
+    prompt: str = "auto"
+    """``fim`` (prefix and suffix), ``prefix`` (prefix only) or ``auto`` (FIM when the model
+    has plantls's FIM tokens)."""
     validation_share: float = 0.1
     threads: int | None = None
 
@@ -304,47 +307,65 @@ class TorchModel:
         """Nothing to free."""
 
     def generate(
-        self, request: GenerationRequest, cancel: CancelToken | None = None
+        self, request: GenerationRequest, cancel: CancelToken | None = None,
+        heal_newline: bool = False,
     ) -> GenerationResult:
-        """Greedy generation with a KV cache, stop strings and cancellation."""
+        """Greedy generation (transformers ``generate``) with stop strings and cancellation.
+
+        ``heal_newline``: the prompt ends one line break early (so that the model, not the
+        prompt, picks the token for the line break and the next line's indentation); a leading
+        line break is dropped from the text and stop strings apply after it.
+        """
         import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
 
         tok = self._tokenizer
         ids = list(request.prompt_ids) if request.prompt_ids is not None else list(
             tok.encode(request.prompt, add_special_tokens=False)
         )
+        n_prompt = len(ids)
+        state: dict[str, Any] = {"finish": "length", "first": None}
         start = time.perf_counter()
-        out: list[int] = []
-        text = ""
-        finish = "length"
-        first = None
-        with torch.no_grad():
-            res = self.model(input_ids=torch.tensor([ids]), use_cache=True)
-            past = res.past_key_values
-            logits = res.logits[0, -1]
-            while len(out) < request.max_new_tokens:
+        eos = self._eos
+
+        class _Stop(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                if state["first"] is None:
+                    state["first"] = time.perf_counter() - start
+                new = [int(t) for t in input_ids[0, n_prompt:]]
                 if cancel is not None and cancel.cancelled:
-                    finish = "cancelled"
-                    break
-                token = int(torch.argmax(logits))
-                if first is None:
-                    first = time.perf_counter() - start
-                if token in self._eos:
-                    finish = "stop"
-                    break
-                out.append(token)
-                text = tok.decode(out, skip_special_tokens=False)
-                cuts = [i for i in (text.find(s) for s in request.stop if s) if i >= 0]
-                if cuts:
-                    text = text[:min(cuts)]
-                    finish = "stop"
-                    break
-                res = self.model(input_ids=torch.tensor([[token]]), past_key_values=past,
-                                 use_cache=True)
-                past = res.past_key_values
-                logits = res.logits[0, -1]
-        return GenerationResult(text, len(ids), len(out), time.perf_counter() - start, first,
-                                finish)  # type: ignore[arg-type]
+                    state["finish"] = "cancelled"
+                    return torch.ones(input_ids.shape[0], dtype=torch.bool)
+                if new and new[-1] in eos:
+                    state["finish"] = "stop"
+                    return torch.ones(input_ids.shape[0], dtype=torch.bool)
+                if request.stop:
+                    text = tok.decode(new, skip_special_tokens=False)
+                    if heal_newline:
+                        text = text[1:] if text.startswith("\n") else text
+                    if any(s and s in text for s in request.stop):
+                        state["finish"] = "stop"
+                        return torch.ones(input_ids.shape[0], dtype=torch.bool)
+                return torch.zeros(input_ids.shape[0], dtype=torch.bool)
+
+        with torch.no_grad():
+            out = self.model.generate(
+                torch.tensor([ids]), attention_mask=torch.ones((1, n_prompt), dtype=torch.long),
+                max_new_tokens=request.max_new_tokens, do_sample=False,
+                stopping_criteria=StoppingCriteriaList([_Stop()]),
+                pad_token_id=self.model.config.eos_token_id, eos_token_id=None,
+            )
+        new_ids = [int(t) for t in out[0, n_prompt:]]
+        if new_ids and new_ids[-1] in eos:
+            new_ids = new_ids[:-1]
+        text = tok.decode(new_ids, skip_special_tokens=False)
+        if heal_newline and text.startswith("\n"):
+            text = text[1:]
+        cuts = [i for i in (text.find(s) for s in request.stop if s) if i >= 0]
+        if cuts:
+            text = text[:min(cuts)]
+        return GenerationResult(text, n_prompt, len(new_ids), time.perf_counter() - start,
+                                state["first"], state["finish"])
 
 
 def load_models(model_dir: Path, adapter: Path | None) -> list[TorchModel]:
@@ -389,13 +410,19 @@ def _prompt_ids(tokenizer: Any, hole: Hole, fim: bool, cfg: EvalConfig,
     )
     budget = min(cfg.max_prompt_tokens, limit or cfg.max_prompt_tokens) - len(lang) - 3
     if not fim:
-        prefix = enc(text[max(0, hole.start - 4 * budget):hole.start])
+        end = hole.start - 1 if _heals(hole, fim) else hole.start
+        prefix = enc(text[max(0, end - 4 * budget):end])
         return lang + prefix[-budget:]
     suffix_budget = int(budget * cfg.suffix_share)
     prefix = enc(text[max(0, hole.start - 4 * budget):hole.start])
     suffix = enc(text[hole.end:hole.end + 4 * suffix_budget])[:suffix_budget]
     prefix = prefix[-(budget - len(suffix)):]
     return (lang + enc(FIM_PREFIX) + prefix + enc(FIM_SUFFIX) + suffix + enc(FIM_MIDDLE))
+
+
+def _heals(hole: Hole, fim: bool) -> bool:
+    """Prefix-only prompts for holes at a line start end before the line break (see generate)."""
+    return not fim and hole.start > 0 and hole.file.text[hole.start - 1] == "\n"
 
 
 def _postprocess(prediction: str, hole: Hole) -> str:
@@ -419,7 +446,7 @@ def score_model(model: TorchModel, holes: list[Hole], cfg: EvalConfig, fim: bool
         stop = ("\n",) if hole.kind in ("next-line", "span") else ()
         req = GenerationRequest(prompt="", prompt_ids=tuple(ids), stop=stop,
                                 max_new_tokens=new_tokens)
-        res = model.generate(req)
+        res = model.generate(req, heal_newline=_heals(hole, fim))
         pred = _postprocess(res.text, hole)
         text = hole.file.text
         completed = text[:hole.start] + pred + text[hole.end:]
@@ -449,7 +476,9 @@ def evaluate(data: list[Path], model_dir: Path, adapter: Path | None,
     if not files:
         raise ValueError("no held-out files to evaluate on (give more files or --all-files)")
     models = load_models(model_dir, adapter)
-    fim = has_plantls_fim(models[0].tokenizer())
+    fim = has_plantls_fim(models[0].tokenizer()) and cfg.prompt != "prefix"
+    if cfg.prompt == "fim" and not fim:
+        raise ValueError("this model has no plantls FIM tokens; use --prompt prefix")
     kinds = [k for k in cfg.kinds if fim or k != "span"]
     holes = [h for k in kinds for h in sample_holes(files, k, cfg.samples_per_kind, cfg.seed)]
     base_errors = {f.path: syntax_error_count(f.text, f.language) for f in files}

@@ -38,6 +38,7 @@ from plantls.train.models import (
     tiny_config,
     train_tokenizer,
 )
+from plantls.train.special_tokens import FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX
 
 
 @dataclass
@@ -119,11 +120,37 @@ def _set_determinism(seed: int, threads: int | None) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+def _encode_fim(tokenizer: Any, text: str, max_length: int, bos: list[int]) -> list[int]:
+    """A FIM example cut to ``max_length`` tokens the way prompts are cut at run time.
+
+    The middle is kept (at most a third of the budget), the suffix gets up to a quarter of
+    what is left and the prefix the rest, cut from the left, so ``<fim_middle>`` and the
+    middle are always inside the window.
+    """
+    def enc(s: str) -> list[int]:
+        return list(tokenizer.encode(s, add_special_tokens=False))
+
+    head, rest = text.split(FIM_PREFIX, 1)
+    prefix, rest = rest.split(FIM_SUFFIX, 1)
+    suffix, middle = rest.split(FIM_MIDDLE, 1)
+    fp, fs, fm = enc(FIM_PREFIX), enc(FIM_SUFFIX), enc(FIM_MIDDLE)
+    lead = bos + enc(head)
+    mid = enc(middle)[: max(8, max_length // 3)]
+    room = max_length - len(lead) - len(fp) - len(fs) - len(fm) - len(mid)
+    suf = enc(suffix)[: max(0, room // 4)]
+    keep = room - len(suf)
+    pre = enc(prefix)[-keep:] if keep > 0 else []
+    return lead + fp + pre + fs + suf + fm + mid
+
+
 def _tokenize(tokenizer: Any, examples: list[Example], max_length: int) -> list[list[int]]:
     out = []
     bos = bos_ids(tokenizer)
     for ex in examples:
-        ids = bos + list(tokenizer.encode(ex.text, add_special_tokens=False))
+        if ex.kind.startswith("fim"):
+            ids = _encode_fim(tokenizer, ex.text, max_length, bos)
+        else:
+            ids = bos + list(tokenizer.encode(ex.text, add_special_tokens=False))
         if len(ids) > max_length:
             ids = ids[:max_length]
         if len(ids) >= 2:
@@ -379,6 +406,25 @@ def _card(title: str, result: TrainResult, cfg: TrainConfig, extra: dict[str, ob
     return "\n".join(lines)
 
 
+def trim_positions(model: Any, length: int) -> None:
+    """Cut a GPT-2's position table to the length it was trained on.
+
+    Rows past the training length were never updated (random initialisation), so the model's
+    declared context (``n_positions``) must not promise them: runtimes size prompts by it.
+    """
+    import torch
+
+    if model.config.n_positions <= length:
+        return
+    wpe = model.transformer.wpe
+    new = torch.nn.Embedding(length, wpe.embedding_dim)
+    with torch.no_grad():
+        new.weight.copy_(wpe.weight[:length])
+    model.transformer.wpe = new
+    model.config.n_positions = length
+    model.config.n_ctx = length
+
+
 def _finish(tmp: Path, out: Path, state_dir: Path) -> Path:
     dest = versioned(out)
     os.replace(tmp, dest)
@@ -424,11 +470,12 @@ def train_adapter(
         random.Random(cfg.seed).shuffle(train_ex)
         train_ex = train_ex[: cfg.max_examples]
         val_ex = val_ex[: max(1, cfg.max_examples // 8)]
-    train_ids = _tokenize(tokenizer, train_ex, cfg.max_length)
-    val_ids = _cap(_tokenize(tokenizer, val_ex, cfg.max_length), cfg)
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-
     model = load_model(base)
+    positions = getattr(model.config, "n_positions", None) or cfg.max_length
+    max_len = min(cfg.max_length, positions)
+    train_ids = _tokenize(tokenizer, train_ex, max_len)
+    val_ids = _cap(_tokenize(tokenizer, val_ex, max_len), cfg)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     model_type = model.config.model_type
     targets = lora_targets(model_type)
     torch.manual_seed(cfg.seed)
@@ -517,6 +564,7 @@ def train_from_scratch(
                          "vocab_size": len(tokenizer)})
     result = TrainResult(out, steps, seconds, tokens, trainable, total, losses, val_losses,
                          data_summary)
+    trim_positions(model, max_len)
     try:
         tmp.mkdir(parents=True)
         model.save_pretrained(str(tmp), safe_serialization=True)
