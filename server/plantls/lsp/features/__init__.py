@@ -15,6 +15,7 @@ from plantls.lsp.features import (
     navigation,
     stats,
     sync,
+    training,
     writing,
 )
 
@@ -33,6 +34,7 @@ FEATURES = (
     model_status,
     inline_completion,
     explain,
+    training,
 )
 
 
