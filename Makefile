@@ -90,9 +90,13 @@ model: $(DEVSTAMP)
 	$(BIN)/python -m plantls.train.synth build/synth --seed 0 --st 60 --dss 20 --recipes 30
 	$(BIN)/plantls train build/synth examples --from-scratch --out build/models/plantls-tiny \
 		--max-steps $(TINY_STEPS) --seed 0 --threads 2 --no-progress
-	rm -rf models/plantls-tiny models/adapters/bottling-line
+	# keep the hand-written model cards (README.md) across a rebuild
+	cp models/plantls-tiny/README.md build/models/plantls-tiny/ 2>/dev/null || true
+	rm -rf models/plantls-tiny
 	mv build/models/plantls-tiny models/plantls-tiny
 	$(BIN)/plantls train examples/bottling_line --base models/plantls-tiny \
 		--out build/models/bottling-line --max-steps 40 --holdout 0.3 --seed 0 --no-progress
 	mkdir -p models/adapters
+	cp models/adapters/bottling-line/README.md build/models/bottling-line/ 2>/dev/null || true
+	rm -rf models/adapters/bottling-line
 	mv build/models/bottling-line models/adapters/bottling-line
