@@ -175,6 +175,12 @@ class OpenAIBackend:
                     if cancel is not None and cancel.cancelled:
                         finish = "cancelled"
                         break
+                    if time.perf_counter() - t0 > self.timeout_s:
+                        # A stream that trickles forever never trips the read timeout.
+                        raise BackendError(
+                            f"the model server at {self.url} did not finish within "
+                            f"{self.timeout_s:g} s"
+                        )
                     if not line.startswith("data:"):
                         continue
                     data = line[5:].strip()
@@ -184,11 +190,21 @@ class OpenAIBackend:
                         event = json.loads(data)
                     except ValueError:
                         continue
-                    usage = event.get("usage") or usage
-                    for choice in event.get("choices") or []:
+                    if not isinstance(event, dict):
+                        continue  # not an OpenAI event: ignore it
+                    reported = event.get("usage")
+                    if isinstance(reported, dict):
+                        usage = reported
+                    choices = event.get("choices")
+                    for choice in choices if isinstance(choices, list) else []:
+                        if not isinstance(choice, dict):
+                            continue
                         piece = choice.get("text")
                         if piece is None:
-                            piece = (choice.get("delta") or {}).get("content") or ""
+                            delta = choice.get("delta")
+                            piece = delta.get("content") if isinstance(delta, dict) else ""
+                        if not isinstance(piece, str):
+                            piece = ""
                         if piece:
                             if first is None:
                                 first = time.perf_counter() - t0
