@@ -38,6 +38,8 @@ class LspClient:
 
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
+        self.settings: Any = {"model": {"backend": "none"}}
+        """What the client answers to ``workspace/configuration`` (and sent at initialize)."""
         self._next_id = 0
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._waiters: list[tuple[Callable[[dict[str, Any]], bool], asyncio.Future[float]]] = []
@@ -114,7 +116,7 @@ class LspClient:
         method = request["method"]
         result: Any = None
         if method == "workspace/configuration":
-            result = [{"model": {"backend": "none"}} for _ in request["params"]["items"]]
+            result = [self.settings for _ in request["params"]["items"]]
         self._send({"jsonrpc": "2.0", "id": request["id"], "result": result})
 
     # -- API -----------------------------------------------------------------------------
@@ -153,12 +155,13 @@ class LspClient:
 
         return self.expect(pred)
 
-    async def initialize(self, root: Path | None = None) -> None:
-        """``initialize`` and ``initialized``, with the model off."""
+    async def initialize(self, root: Path | None = None, options: Any = None) -> None:
+        """``initialize`` and ``initialized``, with the model off unless ``options`` say."""
+        self.settings = options or {"model": {"backend": "none"}}
         params: dict[str, Any] = {
             "processId": os.getpid(),
             "capabilities": CAPABILITIES,
-            "initializationOptions": {"model": {"backend": "none"}},
+            "initializationOptions": self.settings,
             "clientInfo": {"name": "plantls-bench"},
         }
         if root is not None:
