@@ -33,7 +33,7 @@ demo: $(STAMP)
 	-$(BIN)/plantls check examples/
 	@echo
 	@echo "The findings above are the example plant's deliberate mistakes."
-	@echo "Explain one with: $(BIN)/plantls rules ST201"
+	@echo "Read a rule's doc with: $(BIN)/plantls rules ST401   (all rules: $(BIN)/plantls rules)"
 
 ## test: install the dev extras and run linters and the whole test suite
 ## (with the editor tests: Neovim, Emacs, VS Code; PLANTLS_EDITOR_TESTS=skip leaves them out)
