@@ -344,14 +344,22 @@ class ModelBuilder:
     def variables(
         self, node: Node, section: str, owner: str, constant: bool = False, retain: bool = False
     ) -> list[VarDecl]:
-        """The variables of one declaration line (``a, b : INT := 1;``)."""
+        """The variables of one declaration line (``a, b : INT := 1;``), or of a struct field.
+
+        A ``variable_declaration`` names its variables in ``names`` and its initial value in
+        ``initial_value``; a ``structure_field`` uses ``name`` and ``value``.
+        """
         type_ref = self.type_ref(node.child_by_field_name("type"))
-        inits = node.children_by_field_name("initial_value")
+        inits = node.children_by_field_name("initial_value") or node.children_by_field_name(
+            "value"
+        )
         address = node.child_by_field_name("address")
         comment = self._comment_for(node)
         pragmas = self.pragmas_before(node)
+        single = node.child_by_field_name("name")
+        names = [single] if single is not None else node.children_by_field_name("names")
         out = []
-        for name in node.children_by_field_name("names"):
+        for name in names:
             if not name.is_named:
                 continue
             out.append(
@@ -498,7 +506,7 @@ class ModelBuilder:
                 for fnode in body.named_children:
                     if fnode.type not in ("structure_field", "variable_declaration"):
                         continue
-                    for var in self._fields(fnode, name):
+                    for var in self.variables(fnode, "FIELD", name):
                         if var.key in decl.fields:
                             self.model.duplicates.append((var, name))
                         else:
@@ -518,32 +526,6 @@ class ModelBuilder:
         line = lines[pos.line] if pos.line < len(lines) else ""
         m = _EXTENDS.match(line, pos.character)
         return m.group(1) if m else ""
-
-    def _fields(self, node: Node, owner: str) -> list[VarDecl]:
-        if node.type == "variable_declaration":
-            return self.variables(node, "FIELD", owner)
-        name = node.child_by_field_name("name")
-        names = [name] if name is not None else node.children_by_field_name("names")
-        names = [n for n in names if n.is_named]
-        type_ref = self.type_ref(node.child_by_field_name("type"))
-        inits = node.children_by_field_name("initial_value") or node.children_by_field_name(
-            "value"
-        )
-        return [
-            VarDecl(
-                name=self.st.text(n),
-                type=type_ref,
-                section="FIELD",
-                uri=self.uri,
-                range=self.st.range(n),
-                decl_range=self.st.range(node),
-                node=node,
-                init=inits[0] if inits else None,
-                comment=self._comment_for(node),
-                owner=owner,
-            )
-            for n in names
-        ]
 
     def _add_type(self, decl: TypeDecl) -> None:
         if decl.key in self.model.types or decl.key in self.model.pous:
