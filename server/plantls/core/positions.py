@@ -1,8 +1,14 @@
-"""Positions and ranges in LSP terms (0-based lines, UTF-16 columns) and conversions from text."""
+"""Positions and ranges in LSP terms (0-based lines, UTF-16 columns) and conversions from text.
+
+Lines are LSP lines everywhere: ``\\n``, ``\\r\\n`` and a lone ``\\r`` each end one.
+"""
 
 from __future__ import annotations
 
-import bisect
+import itertools
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -38,38 +44,95 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
+_BREAK = re.compile(r"\r\n?|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """String offsets where the lines of ``text`` start, as LSP counts lines: ``\\n``,
+    ``\\r\\n`` and a lone ``\\r`` each end a line."""
+    starts = [0]
+    if "\r" in text:
+        starts.extend(m.end() for m in _BREAK.finditer(text))
+        return starts
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(offset, line)`` for each line of ``text`` (LSP line breaks, which are left out)."""
+    prev = 0
+    for m in _BREAK.finditer(text):
+        yield prev, text[prev : m.start()]
+        prev = m.end()
+    yield prev, text[prev:]
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` without their line breaks, as LSP counts lines (unlike
+    :meth:`str.splitlines`, which also breaks at form feeds and Unicode separators)."""
+    return _BREAK.split(text)
+
+
+def normalize_lone_cr(text: str) -> str:
+    """``text`` with each lone ``\\r`` turned into ``\\n`` (``\\r\\n`` is kept): the same
+    length and the same LSP lines, for tools that break lines at ``\\n`` only."""
+    if "\r" not in text:
+        return text
+    return _LONE_CR.sub("\n", text)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 class LineIndex:
-    """Converts between string offsets, UTF-8 byte columns and LSP positions for one text."""
+    """Converts between string offsets, UTF-8 byte offsets and LSP positions for one text.
+
+    Lines break as LSP breaks them: at ``\\n``, ``\\r\\n`` (one break) and a lone ``\\r``.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.line_starts = starts
+        self.line_starts = line_starts(text)
         self._ascii = text.isascii()
+        self._has_cr = "\r" in text
+        self._lone = self._has_cr and len(self.line_starts) - 1 != text.count("\n")
+        self._size = len(text)
+        self._byte_starts: list[int] | None = None
+        self._ascii_widths: list[int] = []
+        self._row_starts: list[int] | None = None
 
     @property
     def line_count(self) -> int:
-        """Number of lines (a trailing newline opens an empty last line)."""
+        """Number of lines (a trailing line break opens an empty last line)."""
         return len(self.line_starts)
+
+    def line_end(self, line: int) -> int:
+        """String offset where the text of ``line`` ends (before its line break)."""
+        starts = self.line_starts
+        if line + 1 >= len(starts):
+            return len(self.text)
+        nxt = starts[line + 1]
+        if self._has_cr and nxt >= 2 and self.text[nxt - 2] == "\r" and self.text[nxt - 1] == "\n":
+            return nxt - 2
+        return nxt - 1
 
     def line_text(self, line: int) -> str:
         """The text of ``line`` without its line break."""
         if line < 0 or line >= len(self.line_starts):
             return ""
-        start = self.line_starts[line]
-        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r")
+        return self.text[self.line_starts[line] : self.line_end(line)]
 
     def position(self, offset: int) -> Position:
-        """LSP position of a string offset."""
+        """LSP position of a string offset (an offset inside ``\\r\\n`` is the line's end)."""
         offset = max(0, min(offset, len(self.text)))
-        line = bisect.bisect_right(self.line_starts, offset) - 1
+        line = bisect_right(self.line_starts, offset) - 1
         start = self.line_starts[line]
+        if self._has_cr:
+            offset = min(offset, self.line_end(line))
         if self._ascii:
             return Position(line, offset - start)
         return Position(line, utf16_len(self.text[start:offset]))
@@ -91,8 +154,73 @@ class LineIndex:
             units += 2 if ord(ch) > 0xFFFF else 1
         return start + len(line)
 
+    # -- UTF-8 byte offsets (tree-sitter) ------------------------------------------------
+    def _bytes(self) -> list[int]:
+        """UTF-8 byte offsets of the line starts (computed once, for non-ASCII text), and
+        the width of each ASCII line (-1 for the others)."""
+        if self._byte_starts is None:
+            text, starts = self.text, self.line_starts
+            out, widths, total = [0], [], 0
+            for line, (a, b) in enumerate(itertools.pairwise(starts)):
+                size = len(text[a:b].encode("utf-8", errors="surrogatepass"))
+                total += size
+                out.append(total)
+                widths.append(self.line_end(line) - a if size == b - a else -1)
+            last = text[starts[-1] :]
+            widths.append(len(last) if last.isascii() else -1)
+            self._byte_starts, self._ascii_widths = out, widths
+        return self._byte_starts
+
+    def from_byte_offset(self, offset: int) -> Position:
+        """LSP position of a UTF-8 byte offset into the text (tree-sitter's ``start_byte``).
+
+        An offset past the end of its line's text (inside ``\\r\\n``) is the line's end.
+        """
+        if self._ascii:  # byte offsets are string offsets
+            if 0 <= offset <= self._size:
+                starts = self.line_starts
+                line = bisect_right(starts, offset) - 1
+                col = offset - starts[line]
+                if self._has_cr and col and self.text[offset - 1] == "\r" and offset < self._size:
+                    col -= self.text[offset] == "\n"  # between the CR and the LF of CRLF
+                return Position(line, col)
+            return self.position(offset)
+        byte_starts = self._byte_starts or self._bytes()
+        line = bisect_right(byte_starts, offset) - 1
+        col = offset - byte_starts[line]
+        if line >= 0 and 0 <= col <= self._ascii_widths[line]:  # an ASCII line
+            return Position(line, col)
+        line = max(0, line)
+        col = max(0, offset - byte_starts[line])
+        start = self.line_starts[line]
+        end = self.line_end(line)
+        raw = self.text[start:end].encode("utf-8", errors="surrogatepass")[:col]
+        return Position(line, utf16_len(raw.decode("utf-8", errors="ignore")))
+
+    def byte_offset(self, offset: int) -> int:
+        """UTF-8 byte offset of a string offset."""
+        offset = max(0, min(offset, len(self.text)))
+        if self._ascii:
+            return offset
+        line = bisect_right(self.line_starts, offset) - 1
+        start = self.line_starts[line]
+        return self._bytes()[line] + len(
+            self.text[start:offset].encode("utf-8", errors="surrogatepass")
+        )
+
+    def byte_offset_of(self, pos: Position) -> int:
+        """UTF-8 byte offset of an LSP position (clamped like :meth:`offset`)."""
+        return self.byte_offset(self.offset(pos))
+
     def from_byte_point(self, row: int, byte_col: int) -> Position:
-        """LSP position of a tree-sitter point (row, UTF-8 byte column)."""
+        """LSP position of a tree-sitter point (row, UTF-8 byte column).
+
+        Tree-sitter counts rows at ``\\n`` only; where the text has a lone ``\\r`` its rows
+        are not LSP lines, so the point goes through its byte offset. A column past the end
+        of its row is the row's end.
+        """
+        if self._lone:  # some line ends with a lone CR: rows are not lines
+            return self._from_row(row, byte_col)
         if row >= len(self.line_starts):
             row = len(self.line_starts) - 1
             byte_col = 1 << 30
@@ -101,8 +229,22 @@ class LineIndex:
         line = self.line_text(row)
         if line.isascii():
             return Position(row, min(byte_col, len(line)))
-        prefix = line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore")
-        return Position(row, utf16_len(prefix))
+        prefix = line.encode("utf-8", errors="surrogatepass")[:byte_col]
+        return Position(row, utf16_len(prefix.decode("utf-8", errors="ignore")))
+
+    def _from_row(self, row: int, byte_col: int) -> Position:
+        if self._row_starts is None:
+            rows, find, i = [0], self.text.find, self.text.find("\n")
+            while i != -1:
+                rows.append(i + 1)
+                i = find("\n", i + 1)
+            self._row_starts = rows
+        rows = self._row_starts
+        if row >= len(rows):
+            return self.end()
+        start = self.byte_offset(rows[row])
+        end = self.byte_offset(rows[row + 1] - 1) if row + 1 < len(rows) else 1 << 62
+        return self.from_byte_offset(min(start + byte_col, end))
 
     def range_of_offsets(self, start: int, end: int) -> Range:
         """LSP range of a string span."""

@@ -22,7 +22,7 @@ from functools import cache
 import tree_sitter_iec61131_3_st as ts_st
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
-from plantls.core.positions import LineIndex, Position, Range, utf16_len
+from plantls.core.positions import LineIndex, Position, Range, normalize_lone_cr, utf16_len
 from plantls.languages.st import dialect, twincat
 
 
@@ -66,6 +66,8 @@ class SyntaxTree:
         self.lines = LineIndex(self.source)
         self._synthetic_starts = [s for s, _ in self.synthetic]
         self._user_lines: LineIndex | None = None
+        # dialect handling wrote text past some line ends: positions are clamped to the user's
+        self._grown = bool(self.original) and len(self.original) != len(self.source)
 
     @property
     def root(self) -> Node:
@@ -79,27 +81,45 @@ class SyntaxTree:
     def user_position(self, pos: Position) -> Position:
         """``pos`` clamped to the user's line: text that dialect handling appended at the end
         of a line (``;`` after ``END_STRUCT``, a synthetic field) lies past its end."""
-        if not self.original or len(self.original) == len(self.source):
+        if not self._grown:
             return pos
-        if self._user_lines is None:
-            self._user_lines = LineIndex(self.original)
-        width = utf16_len(self._user_lines.line_text(pos.line))
-        return pos if pos.character <= width else Position(pos.line, width)
+        lines = self._user_lines
+        if lines is None:
+            lines = self._user_lines = LineIndex(self.original)
+        line = pos.line
+        if (
+            line < lines.line_count
+            and pos.character <= lines.line_end(line) - lines.line_starts[line]
+        ):
+            return pos  # within the line's length in characters, so within its UTF-16 width
+        width = utf16_len(lines.line_text(line))
+        return pos if pos.character <= width else Position(line, width)
 
     def range(self, node: Node) -> Range:
-        """LSP range of a node (in the user's text)."""
-        return Range(
-            self.user_position(self.lines.from_byte_point(*node.start_point)),
-            self.user_position(self.lines.from_byte_point(*node.end_point)),
-        )
+        """LSP range of a node (in the user's text).
+
+        Converted from the node's byte offsets, not from tree-sitter's points: tree-sitter
+        counts rows at ``\\n`` only, LSP lines also end at a lone ``\\r``.
+        """
+        at = self.lines.from_byte_offset
+        if self._grown:
+            user = self.user_position
+            return Range(user(at(node.start_byte)), user(at(node.end_byte)))
+        return Range(at(node.start_byte), at(node.end_byte))
 
     def position(self, node: Node) -> Position:
         """LSP start position of a node (in the user's text)."""
-        return self.user_position(self.lines.from_byte_point(*node.start_point))
+        pos = self.lines.from_byte_offset(node.start_byte)
+        return self.user_position(pos) if self._grown else pos
+
+    def end_position(self, node: Node) -> Position:
+        """LSP end position of a node (in the user's text)."""
+        pos = self.lines.from_byte_offset(node.end_byte)
+        return self.user_position(pos) if self._grown else pos
 
     def byte_offset(self, pos: Position) -> int:
         """Byte offset in ``data`` of an LSP position."""
-        return len(self.source[: self.lines.offset(pos)].encode("utf-8"))
+        return self.lines.byte_offset_of(pos)
 
     def node_at(self, pos: Position) -> Node | None:
         """The smallest named node that covers a position (or ends right at it)."""
@@ -134,6 +154,9 @@ def prepare(text: str, path: str = "") -> tuple[str, list[tuple[int, int]], Prob
     """The text tree-sitter parses, the synthetic stretches in it, and file problems."""
     problems: list[tuple[Range, str]] = []
     synthetic: list[tuple[int, int]] = []
+    # Tree-sitter, the dialect layer and the TwinCAT extraction break lines at \n only; a
+    # lone \r (old Mac line ends) becomes \n, which keeps every offset and every LSP line.
+    text = normalize_lone_cr(text)
     if twincat.is_twincat(path, text):
         extracted = twincat.extract(text)
         text = extracted.text
@@ -356,7 +379,7 @@ def _opener_line(st: SyntaxTree, node: Node) -> tuple[str, int, Node]:
     if word in ("ABSTRACT", "FINAL") and node.child_count > 1:
         first = node.child(1) or first
         word = _keyword(st, first)
-    return word, first.start_point.row + 1, first
+    return word, st.position(first).line + 1, first
 
 
 def _missing(st: SyntaxTree, node: Node) -> _Finding:
@@ -432,7 +455,7 @@ def _error(st: SyntaxTree, node: Node) -> _Finding:
     if first.is_error or (first.child_count == 0 and first.type == "ERROR"):
         msg = f"unexpected character '{text[:1] or '?'}'"
     elif word in _NEEDS and not any(_keyword(st, leaf) == _NEEDS[word] for leaf in leaves):
-        needed, line = _NEEDS[word], first.start_point.row + 1
+        needed, line = _NEEDS[word], st.position(first).line + 1
         msg = f"expected {needed} after {_AFTER[needed]} of {word} on line {line}"
     elif word in _CLOSER_OF or word == "END_VAR":
         msg = f"unexpected '{text}'"
@@ -441,7 +464,7 @@ def _error(st: SyntaxTree, node: Node) -> _Finding:
         if unclosed is not None:
             kw, opener = unclosed
             end = "END_VAR" if kw in _VAR_OPENERS else _OPENERS[kw]
-            msg = f"missing {end} for {kw} on line {opener.start_point.row + 1}"
+            msg = f"missing {end} for {kw} on line {st.position(opener).line + 1}"
             at = st.range(opener)
         elif (
             node.parent is not None
