@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from plantls.core.diagnostics import Diagnostic, Severity
-from plantls.core.positions import Range
+from plantls.core.positions import Range, iter_lines, normalize_lone_cr
 from plantls.core.rules import Rule, RuleDoc, is_selected
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from plantls.core.settings import Settings
 
 MARKER = re.compile(
-    r"plantls:[ \t]*(?P<kind>ignore-file|ignore)(?![\w-])(?:[ \t]*\[(?P<codes>[^\]\n]*)\])?",
+    r"plantls:[ \t]*(?P<kind>ignore-file|ignore)(?![\w-])(?:[ \t]*\[(?P<codes>[^\]\r\n]*)\])?",
     re.IGNORECASE,
 )
 CODE = re.compile(r"[A-Za-z]+[0-9]*")
@@ -121,6 +121,7 @@ def is_known_code(code: str) -> bool:
 def _st_comments(text: str) -> list[tuple[int, int]]:
     from plantls.languages.st.dialect import scan
 
+    text = normalize_lone_cr(text)  # the scanner ends ``//`` comments at ``\n`` only
     return [
         (s.start, s.end)
         for s in scan(text)
@@ -140,8 +141,7 @@ _YAML_QUOTED = re.compile(r"'(?:[^'\n]|'')*'|\"(?:[^\"\\\n]|\\.)*\"")
 def _hash_comments(text: str) -> list[tuple[int, int]]:
     """YAML comments: ``#`` at the start of a line or after a blank, outside quotes."""
     spans = []
-    offset = 0
-    for line in text.split("\n"):
+    for offset, line in iter_lines(text):
         i, n = 0, len(line)
         while i < n:
             ch = line[i]
@@ -150,10 +150,9 @@ def _hash_comments(text: str) -> list[tuple[int, int]]:
                 i = m.end() if m else n
                 continue
             if ch == "#" and (i == 0 or line[i - 1] in " \t"):
-                spans.append((offset + i, offset + len(line.rstrip("\r"))))
+                spans.append((offset + i, offset + n))
                 break
             i += 1
-        offset += len(line) + 1
     return spans
 
 

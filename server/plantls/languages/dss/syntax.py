@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from plantls.core.positions import iter_lines
+
 CLOSERS = {'"': '"', "'": "'", "(": ")", "[": "]", "{": "}"}
 DELIMS = " \t,="
 
@@ -139,13 +141,10 @@ def parse_line(line: str, base: int) -> tuple[list[Param], int | None]:
 def parse(text: str) -> ParsedScript:
     """Parse a whole script."""
     script = ParsedScript(text)
-    offset = 0
     in_block = False
     block_start = 0
-    for lineno, raw in enumerate(text.split("\n")):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        base = offset
-        offset += len(raw) + 1
+    # lines as LSP counts them: \n, \r\n and a lone \r each end one
+    for lineno, (base, line) in enumerate(iter_lines(text)):
         stripped = line.lstrip()
         lead = len(line) - len(stripped)
         if in_block:

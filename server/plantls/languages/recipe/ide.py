@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from plantls.core.documents import Document
-from plantls.core.positions import Position, Range
+from plantls.core.positions import Position, Range, split_lines
 from plantls.core.symbols import CompletionItem, Hover, Location, Symbol, SymbolKind
 from plantls.core.workspace import Workspace
 from plantls.languages.recipe import units
@@ -395,10 +395,10 @@ def _unit_items(dimension: str) -> list[CompletionItem]:
 
 def recipe_completion(analysis: RecipeAnalysis, pos: Position) -> list[CompletionItem]:
     """Completions from the line being typed and the keys above it."""
-    lines = analysis.document.text.split("\n")
+    lines = split_lines(analysis.document.text)
     if pos.line >= len(lines):
         return []
-    full = lines[pos.line].rstrip("\r")
+    full = lines[pos.line]
     before = full[: analysis.document.lines.offset(pos) - analysis.document.lines.offset(
         Position(pos.line, 0))]
     ch = analysis.chamber
@@ -554,7 +554,7 @@ def tool_symbols(document: Document, parsed: ToolParsed) -> list[Symbol]:
 
 def tool_completion(document: Document, parsed: ToolParsed, pos: Position) -> list[CompletionItem]:
     """Keys of the tool schema at the position's nesting."""
-    lines = document.text.split("\n")
+    lines = split_lines(document.text)
     if pos.line >= len(lines):
         return []
     before = lines[pos.line][: pos.character]

@@ -12,6 +12,7 @@ Problems become :class:`YamlProblem` objects; nothing here raises for bad input.
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 import re
@@ -30,6 +31,8 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
+
+from plantls.core.positions import line_starts
 
 MAX_CHARS = 1_000_000
 """Recipe and tool files above this size are not parsed (a real one is a few kilobytes)."""
@@ -208,13 +211,17 @@ def _explain(exc: MarkedYAMLError) -> str:
 
 
 def _line_offset(text: str, line: int, column: int) -> int:
-    offset = 0
-    for _ in range(line):
-        nxt = text.find("\n", offset)
-        if nxt == -1:
-            return len(text)
-        offset = nxt + 1
-    return min(offset + column, len(text))
+    """The offset of a YAML mark's line and column (YAML, like LSP, also ends a line at a
+    lone ``\\r``)."""
+    starts = line_starts(text)
+    if line >= len(starts):
+        return len(text)
+    return min(starts[line] + column, len(text))
+
+
+def _line_number(text: str, offset: int) -> int:
+    """The 1-based line of an offset."""
+    return bisect.bisect_right(line_starts(text), offset)
 
 
 def _events(text: str) -> Iterator[Any]:
@@ -231,7 +238,7 @@ def parse_yaml(text: str) -> YamlTree:
             [YamlProblem(0, 0, f"file has {len(text):,} characters, over the "
                          f"{MAX_CHARS:,} limit for recipe and tool files; not checked")],
         )
-    tab = re.search(r"^( *)\t", text, re.MULTILINE)
+    tab = re.search(r"(?:^|(?<=\r))( *)\t", text, re.MULTILINE)
     root: Node | None = None
     stack: list[Mapping | Sequence] = []
     pending_key: list[Scalar | None] = []
@@ -371,7 +378,7 @@ def _attach(
                 key.start,
                 key.end,
                 f"duplicate key '{key.text}' (first defined on line "
-                f"{text.count(chr(10), 0, duplicate.key.start) + 1}); YAML readers disagree "
+                f"{_line_number(text, duplicate.key.start)}); YAML readers disagree "
                 "on which one wins",
                 False,
             )
