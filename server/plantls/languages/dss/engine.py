@@ -310,9 +310,15 @@ def _saved(analysis: DssAnalysis, workspace: Any) -> bool:
             on_disk = path.read_text(encoding="utf-8", errors="replace") if path else None
         except OSError:
             return False
-        if on_disk is None or on_disk.replace("\r\n", "\n") != doc.text.replace("\r\n", "\n"):
+        if on_disk is None or _lf(on_disk) != _lf(doc.text):
             return False
     return True
+
+
+def _lf(text: str) -> str:
+    """``text`` with every line break (``\\r\\n``, lone ``\\r``) as ``\\n``: read_text
+    translates them, the editor's text keeps them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def attach_engine(analysis: DssAnalysis, cache: dict[str, object], workspace: Any) -> None:
