@@ -97,6 +97,8 @@ def context_files(path: Path) -> list[Path]:
 
 def _context(paths: list[Path], files: list[Path]) -> list[Path]:
     """Files to index but not to report, for the files among ``paths``."""
+    if not any(path.is_file() for path in paths):
+        return []
     checked = {f.resolve() for f in files}
     seen: set[Path] = set()
     out = []

@@ -118,10 +118,19 @@ class Resolver:
         self.a = analysis
         self.st = analysis.tree
         self.index = analysis.index
+        self._lookups: dict[tuple[str, int], tuple[RefKind, Target]] = {}
 
     # -- scope lookup -------------------------------------------------------------------
     def lookup(self, name: str, pou: Pou) -> tuple[RefKind, Target]:
-        """Resolve an unqualified name inside ``pou``."""
+        """Resolve an unqualified name inside ``pou`` (memoized: the index does not change
+        during one analysis)."""
+        memo = (name, id(pou))
+        found = self._lookups.get(memo)
+        if found is None:
+            found = self._lookups[memo] = self._lookup(name, pou)
+        return found
+
+    def _lookup(self, name: str, pou: Pou) -> tuple[RefKind, Target]:
         key = name.upper()
         scope: Pou | None = pou
         while scope is not None:

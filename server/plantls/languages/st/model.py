@@ -208,6 +208,14 @@ class FileModel:
         return out
 
 
+def _starts_with_action(st: SyntaxTree, node: Node) -> bool:
+    """Whether a method declaration is an ``ACTION`` (reads the start of it, not all)."""
+    head = st.data[node.start_byte : min(node.end_byte, node.start_byte + 64)]
+    if head[:1].isspace() or not head.isascii():
+        return st.text(node).lstrip().upper().startswith("ACTION")
+    return head[:6].upper() == b"ACTION"
+
+
 class ModelBuilder:
     """Builds a FileModel from a syntax tree."""
 
@@ -323,7 +331,8 @@ class ModelBuilder:
     def var_section(self, node: Node, owner: str) -> tuple[str, list[VarDecl]]:
         """The section keyword and its variables."""
         section = VAR_SECTIONS.get(node.type, "VAR")
-        first = self.st.text(node).split(None, 1)[0].upper() if node.child_count else ""
+        text = self.st.text(node)
+        first = text.split(None, 1)[0].upper() if node.child_count else ""
         if first in ("VAR_INST", "VAR_STAT"):
             section = first
         qualifiers = {
@@ -332,7 +341,7 @@ class ModelBuilder:
             if child.type == "var_qualifier_list"
             for q in child.named_children
         }
-        header = self.st.text(node).split("\n", 1)[0].upper()
+        header = text.split("\n", 1)[0].upper()
         constant = "CONSTANT" in qualifiers or " CONSTANT" in header
         retain = bool({"RETAIN", "PERSISTENT"} & qualifiers)
         decls: list[VarDecl] = []
@@ -359,9 +368,12 @@ class ModelBuilder:
         single = node.child_by_field_name("name")
         names = [single] if single is not None else node.children_by_field_name("names")
         out = []
+        decl_range: Range | None = None
         for name in names:
             if not name.is_named:
                 continue
+            if decl_range is None:
+                decl_range = self.st.range(node)
             out.append(
                 VarDecl(
                     name=self.st.text(name),
@@ -369,7 +381,7 @@ class ModelBuilder:
                     section=section,
                     uri=self.uri,
                     range=self.st.range(name),
-                    decl_range=self.st.range(node),
+                    decl_range=decl_range,
                     node=node,
                     init=inits[0] if inits else None,
                     constant=constant,
@@ -404,7 +416,7 @@ class ModelBuilder:
         if name_node is None:
             return None
         kind = POU_NODES.get(node.type, "PROGRAM")
-        if kind == "METHOD" and self.st.text(node).lstrip().upper().startswith("ACTION"):
+        if kind == "METHOD" and _starts_with_action(self.st, node):
             kind = "ACTION"
         ret = node.child_by_field_name("return_type") or (
             node.child_by_field_name("type") if kind == "PROPERTY" else None

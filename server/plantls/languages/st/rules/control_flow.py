@@ -405,7 +405,13 @@ class UnreachableCode(StRule):
 
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """The first unreachable statement of every statement list."""
+        # only a list with a jump in it can have a finding: skip the POUs without one
+        with_jumps = {id(pou) for kind in JUMPS for pou, _node in nodes_of_type(analysis, kind)}
+        if not with_jumps:
+            return
         for pou in analysis.model.all_pous():
+            if id(pou) not in with_jumps:
+                continue
             for stmts in statement_lists(pou):
                 yield from self._in_list(analysis, stmts)
 
