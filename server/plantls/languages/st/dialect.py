@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 # --------------------------------------------------------------------------------------
@@ -157,6 +157,8 @@ class Source:
         self.text = text
         self.synthetic: list[tuple[int, int]] = []
         self.shifts: list[tuple[list[int], list[int]]] = []
+        self.cache: dict[str, tuple[int, object]] = {}
+        """Results derived from the text, with the :attr:`version` they were computed for."""
         self._refresh()
 
     def _refresh(self) -> None:
@@ -194,7 +196,10 @@ class Source:
     def has(self, *words: str) -> bool:
         """True when any of the upper-case ``words`` occurs in the code."""
         up = self.upper
-        return any(w in up for w in words)
+        for w in words:  # noqa: SIM110  (a plain loop: this runs 30 times per file)
+            if w in up:
+                return True
+        return False
 
     @property
     def shape(self) -> str:
@@ -412,6 +417,34 @@ def _kw(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.MULTILINE)
 
 
+def _matches_at(
+    pattern: re.Pattern[str], text: str, words: tuple[str, ...], back: int = 0
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, for a pattern whose every match starts at
+    an occurrence of one of ``words`` (or up to ``back`` characters before one).
+
+    The words are found with ``str.find`` and the pattern is tried only there: a regex that
+    starts with a lookahead or ``\\b`` has no literal prefix, so ``finditer`` would try it
+    at every character of the text. Lookbehinds and ``\\b`` see the whole text either way.
+    """
+    starts: set[int] = set()
+    for word in words:
+        i = text.find(word)
+        while i != -1:
+            for k in range(max(0, i - back), i + 1):
+                starts.add(k)
+            i = text.find(word, i + 1)
+    done = 0
+    match = pattern.match
+    for i in sorted(starts):
+        if i < done:
+            continue
+        m = match(text, i)
+        if m is not None:
+            yield m
+            done = m.end() if m.end() > m.start() else m.start() + 1
+
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IDENT_CHAR = re.compile(r"\w")
 _NEXT_CODE = re.compile(r"\S")
@@ -514,7 +547,7 @@ def keyword_aliases(src: Source) -> None:
     for word, pattern, new in _ALIASES:
         if word not in src.upper:
             continue
-        for m in pattern.finditer(src.upper):
+        for m in _matches_at(pattern, src.upper, (word,)):
             edits.append((m.start(), m.end(), new.ljust(m.end() - m.start())))
     src.apply(edits)
 
@@ -572,7 +605,7 @@ _STRING_BRACKET = _kw(r"\b(W?STRING)\s*(\[)([^\]\n]*)(\])")
 def string_brackets(src: Source) -> None:
     """``STRING[80]`` (B&R, CODESYS): the brackets are written as parentheses."""
     edits: list[Edit] = []
-    for m in _STRING_BRACKET.finditer(src.upper):
+    for m in _matches_at(_STRING_BRACKET, src.upper, ("STRING",), back=1):
         edits.append((m.start(2), m.end(2), "("))
         edits.append((m.start(4), m.end(4), ")"))
     src.apply(edits)
@@ -626,7 +659,7 @@ def header_semicolons(src: Source) -> None:
     up = src.upper
     src.apply(
         src.blank_edit(m.start(1), m.end(1))
-        for m in _HEADER_SEMI.finditer(up)
+        for m in _matches_at(_HEADER_SEMI, up, ("METHOD", "PROPERTY", "FUNCTION", "INTERFACE"))
         if _HEADER_LEAD.match(up, src.line_start(m.start()), m.start())
     )
 
@@ -652,20 +685,20 @@ def modifiers(src: Source) -> None:
     order); a property keeps its access modifier and loses ``ABSTRACT``/``FINAL``.
     """
     edits: list[Edit] = []
-    for m in _FB_MODS.finditer(src.upper):
+    for m in _matches_at(_FB_MODS, src.upper, ("FUNCTION_BLOCK", "CLASS")):
         words = m.group(2).split()
         kind = [w for w in words if w.upper() in ("ABSTRACT", "FINAL")]
         new = (f"{kind[0]} " if kind else "") + m.group(1)
         width = m.end() - m.start()
         edits.append((m.start(), m.end(), new.ljust(width)))
-    for m in _METHOD_MODS.finditer(src.upper):
+    for m in _matches_at(_METHOD_MODS, src.upper, ("METHOD", "PROPERTY")):
         words = m.group(2).split()
         access = [w for w in words if w.upper() in ("PUBLIC", "PRIVATE", "PROTECTED", "INTERNAL")]
         kind = [w for w in words if w.upper() not in ("PUBLIC", "PRIVATE", "PROTECTED", "INTERNAL")]
         keep = access[:1] if m.group(1).upper() == "PROPERTY" else kind[:1] + access[:1]
         new = " ".join([m.group(1), *keep])
         edits.append((m.start(), m.end(), new.ljust(m.end() - m.start())))
-    for m in _FUNC_MODS.finditer(src.upper):
+    for m in _matches_at(_FUNC_MODS, src.upper, ("FUNCTION", "PROGRAM")):
         edits.append(src.blank_edit(m.start(2), m.end(2)))
     src.apply(edits)
 
@@ -756,12 +789,35 @@ def _name_after(code: str, pos: int) -> str:
     return m.group() if m else ""
 
 
+_BLOCK_WORDS = (
+    "ABSTRACT",
+    "FINAL",
+    "PROGRAM",
+    "FUNCTION",
+    "INTERFACE",
+    "METHOD",
+    "PROPERTY",
+    "CONFIGURATION",
+    "END_",
+)
+
+
 def _blocks(src: Source) -> list[_Block]:
-    """Top-level POUs and members (methods, properties) with their extents."""
+    """Top-level POUs and members (methods, properties) with their extents (cached for the
+    current text: two rewrites read them; callers do not change them)."""
+    cached = src.cache.get("blocks")
+    if cached is not None and cached[0] == src.version and isinstance(cached[1], list):
+        return cached[1]
+    top = _find_blocks(src)
+    src.cache["blocks"] = (src.version, top)
+    return top
+
+
+def _find_blocks(src: Source) -> list[_Block]:
     code = src.upper
     top: list[_Block] = []
     stack: list[_Block] = []
-    for m in _BLOCK_TOKEN.finditer(code):
+    for m in _matches_at(_BLOCK_TOKEN, code, _BLOCK_WORDS):
         if stack and stack[-1].kind == "CONFIGURATION" and m.group(2) is None:
             continue
         if m.group(1):
@@ -888,7 +944,7 @@ def _regions(code: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     stack: list[str] = []
     prev = 0
-    for m in _DECL_REGION.finditer(code):
+    for m in _matches_at(_DECL_REGION, code, ("VAR", "STRUCT", "TYPE", "END_")):
         if stack:
             out.append((prev, m.start(), "var" if stack[-1] == "VAR" else "field"))
         word = m.group(1).upper()
@@ -1098,7 +1154,8 @@ _ARRAY_STAR = _kw(r"\bARRAY[ \t]*\[[ \t*,]*\][ \t]*OF\b")
 def open_arrays(src: Source) -> None:
     """Arrays of open length, ``ARRAY[*] OF INT`` (TwinCAT ``VAR_IN_OUT``): ``ARRAY[*] OF``
     is blanked, so the tree shows the element type only."""
-    src.apply(src.blank_edit(m.start(), m.end()) for m in _ARRAY_STAR.finditer(src.upper))
+    up = src.upper
+    src.apply(src.blank_edit(m.start(), m.end()) for m in _matches_at(_ARRAY_STAR, up, ("ARRAY",)))
 
 
 _EDGE = _kw(r"\b(BOOL)([ \t]+)([RF]_EDGE)\b")
@@ -1181,7 +1238,10 @@ _SFC = _kw(
 def sfc_text(src: Source) -> None:
     """Sequential function charts in text form (``INITIAL_STEP``, ``STEP``, ``TRANSITION``):
     blanked, since the grammar has no SFC. Their actions stay (as methods)."""
-    edits = [src.blank_edit(m.start(), m.end()) for m in _SFC.finditer(src.upper)]
+    up = src.upper
+    if "END_STEP" not in up and "END_TRANSITION" not in up:
+        return  # _SFC cannot match
+    edits = [src.blank_edit(m.start(), m.end()) for m in _SFC.finditer(up)]
     src.apply(edits)
 
 
