@@ -25,6 +25,17 @@ class StRule(Rule):
         raise NotImplementedError
 
 
+def pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
+    """Every node inside a POU's statements, in document order (computed once per analysis
+    and shared by the rules, so the file is walked once)."""
+    cache: dict[int, list[Node]] = analysis.memo.setdefault("pou_nodes", {})
+    nodes = cache.get(id(pou))
+    if nodes is None:
+        nodes = [n for stmt in pou.body for n in walk(stmt)]
+        cache[id(pou)] = nodes
+    return nodes
+
+
 def body_nodes(pou: Pou) -> Iterator[Node]:
     """Every node inside a POU's statements (not its declarations)."""
     for stmt in pou.body:

@@ -13,7 +13,7 @@ from plantls.core.documents import Document
 from plantls.core.rules import RuleDoc
 from plantls.languages.st.analysis import StAnalysis
 from plantls.languages.st.model import Pou, TypeDecl, VarDecl
-from plantls.languages.st.rules.base import StRule
+from plantls.languages.st.rules.base import StRule, pou_nodes
 from plantls.languages.st.syntax import walk
 
 UNNECESSARY = ("unnecessary",)
@@ -26,27 +26,49 @@ Value = bool | int | float
 
 
 # -- shared helpers -----------------------------------------------------------------------------
-def pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
-    """Every node inside a POU's statements, in document order (computed once per analysis)."""
-    cache: dict[int, list[Node]] = analysis.memo.setdefault("pou_nodes", {})
-    nodes = cache.get(id(pou))
-    if nodes is None:
-        nodes = [n for stmt in pou.body for n in walk(stmt)]
-        cache[id(pou)] = nodes
-    return nodes
+INDEXED_TYPES = frozenset(
+    {
+        "case_statement",
+        "for_statement",
+        "if_statement",
+        "elsif_clause",
+        "while_statement",
+        "repeat_statement",
+        *JUMPS,
+    }
+)
+"""Node types that :func:`nodes_of_type` serves from one table per analysis."""
+
+
+def _nodes_by_type(analysis: StAnalysis) -> dict[str, list[tuple[Pou, Node, int]]]:
+    """The body nodes of :data:`INDEXED_TYPES`, with their place in the walk (one pass)."""
+    by_type: dict[str, list[tuple[Pou, Node, int]]] | None = analysis.memo.get("nodes_by_type")
+    if by_type is None:
+        by_type = {kind: [] for kind in INDEXED_TYPES}
+        get = by_type.get
+        seq = 0
+        for pou in analysis.model.all_pous():
+            for node in pou_nodes(analysis, pou):
+                found = get(node.type)
+                if found is not None:
+                    found.append((pou, node, seq))
+                seq += 1
+        analysis.memo["nodes_by_type"] = by_type
+    return by_type
 
 
 def nodes_of_type(analysis: StAnalysis, *types: str) -> Iterator[tuple[Pou, Node]]:
     """Body nodes of the given types in every POU of the file (POU by POU, in order)."""
-    if len(types) == 1:
-        by_type: dict[str, list[tuple[Pou, Node]]] | None = analysis.memo.get("nodes_by_type")
-        if by_type is None:
-            by_type = {}
-            for pou in analysis.model.all_pous():
-                for node in pou_nodes(analysis, pou):
-                    by_type.setdefault(node.type, []).append((pou, node))
-            analysis.memo["nodes_by_type"] = by_type
-        yield from by_type.get(types[0], ())
+    if all(kind in INDEXED_TYPES for kind in types):
+        by_type = _nodes_by_type(analysis)
+        if len(types) == 1:
+            for pou, node, _seq in by_type[types[0]]:
+                yield pou, node
+            return
+        found = [entry for kind in set(types) for entry in by_type[kind]]
+        found.sort(key=lambda entry: entry[2])
+        for pou, node, _seq in found:
+            yield pou, node
         return
     for pou in analysis.model.all_pous():
         for node in pou_nodes(analysis, pou):

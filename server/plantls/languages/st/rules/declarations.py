@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -905,7 +905,7 @@ class UnknownType(StRule):
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """Once per unknown type name in the file."""
         done: set[str] = set()
-        for name, rng in _type_uses(analysis):
+        for name, where in _type_uses(analysis):
             key = name.upper()
             if key in done:
                 continue
@@ -916,11 +916,12 @@ class UnknownType(StRule):
             tail = name.rsplit(".", 1)[-1]
             if is_type_name_known(analysis, tail if "." in name else name):
                 continue
-            yield self.finding(rng, library_message(name, "type"))
+            yield self.finding(where(), library_message(name, "type"))
 
 
-def _type_uses(analysis: StAnalysis) -> Iterator[tuple[str, Range]]:
-    """Named types used in the file's declarations, with the range of each use."""
+def _type_uses(analysis: StAnalysis) -> Iterator[tuple[str, Callable[[], Range]]]:
+    """Named types used in the file's declarations, each with a function that gives the
+    range of the use (computed only for the few that are reported)."""
     model = analysis.model
     for decl in all_var_decls(model):
         tnode = decl.node.child_by_field_name("type") if decl.node is not None else None
@@ -933,32 +934,39 @@ def _type_uses(analysis: StAnalysis) -> Iterator[tuple[str, Range]]:
             yield from _named_types(analysis, pou.return_type, ret)
         for fname in ("extends", "implements"):
             for node in pou.node.children_by_field_name(fname):
-                yield analysis.tree.text(node), analysis.tree.range(node)
+                yield analysis.tree.text(node), functools.partial(analysis.tree.range, node)
     for typ in model.types.values():
         body = typ.node.child_by_field_name("definition")
         if typ.base is not None and typ.kind != "ENUM":
             yield from _named_types(analysis, typ.base, body)
         if typ.extends:
-            yield typ.extends, typ.name_range
+            yield typ.extends, functools.partial(_same, typ.name_range)
+
+
+def _same(rng: Range) -> Range:
+    return rng
 
 
 def _named_types(
     analysis: StAnalysis, ref: TypeRef | None, node: Node | None
-) -> Iterable[tuple[str, Range]]:
+) -> Iterable[tuple[str, Callable[[], Range]]]:
     """The named types inside a type reference (array elements, pointer targets)."""
     while ref is not None and ref.kind in ("array", "pointer", "reference"):
         ref = ref.element
     if ref is None or ref.kind != "named" or not ref.name:
         return ()
-    rng = analysis.tree.range(node) if node is not None else Range.of(0, 0, 0, 0)
-    if node is not None:
-        for sub in walk(node):
-            if sub.type in ("identifier", "qualified_identifier") and (
-                analysis.tree.text(sub) == ref.name.split("(")[0].strip()
-            ):
-                rng = analysis.tree.range(sub)
-                break
-    return ((ref.name.split("(")[0].strip(), rng),)
+    name = ref.name.split("(")[0].strip()
+    return ((name, functools.partial(_type_use_range, analysis, name, node)),)
+
+
+def _type_use_range(analysis: StAnalysis, name: str, node: Node | None) -> Range:
+    """Where a type reference names ``name``: the identifier, else the whole reference."""
+    if node is None:
+        return Range.of(0, 0, 0, 0)
+    for sub in walk(node):
+        if sub.type in ("identifier", "qualified_identifier") and analysis.tree.text(sub) == name:
+            return analysis.tree.range(sub)
+    return analysis.tree.range(node)
 
 
 # -- ST108 --------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from plantls.languages.st import types as T
 from plantls.languages.st.analysis import StAnalysis
 from plantls.languages.st.index import StIndex
 from plantls.languages.st.model import Pou, VarDecl
-from plantls.languages.st.rules.base import StRule
+from plantls.languages.st.rules.base import StRule, pou_nodes
 from plantls.languages.st.syntax import walk
 from plantls.languages.st.types import StType, Typer, indices, node_text, typer
 
@@ -60,6 +60,22 @@ def short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_SITE_KINDS = frozenset(
+    {
+        "assignment_statement",
+        "binary_expression",
+        "index_expression",
+        "typed_literal",
+        "call_expression",
+        "if_statement",
+        "elsif_clause",
+        "while_statement",
+        "repeat_statement",
+    }
+)
+"""The node types :meth:`_Collector.body` records."""
+
+
 class _Collector:
     """Walks bodies and declarations once and fills :class:`Sites`."""
 
@@ -74,8 +90,7 @@ class _Collector:
         for pou in model.all_pous():
             for decl in pou.vars.values():
                 self.declaration(decl, pou)
-            for stmt in pou.body:
-                self.body(stmt, pou)
+            self.body(pou_nodes(self.a, pou), pou)
         for gvl in model.gvls.values():
             for decl in gvl.vars.values():
                 self.declaration(decl, None)
@@ -101,12 +116,14 @@ class _Collector:
             if node.type == "typed_literal":
                 self.sites.typed_literals.append((node, pou))
 
-    def body(self, stmt: Node, pou: Pou) -> None:
-        """Every site inside one statement of a POU body."""
+    def body(self, nodes: list[Node], pou: Pou) -> None:
+        """Every site among the nodes of a POU body (in document order)."""
         s = self.sites
-        for node in walk(stmt):
+        for node in nodes:
             kind = node.type
-            if node.has_error and kind.endswith("_statement"):
+            if kind not in _SITE_KINDS:
+                continue
+            if kind.endswith("_statement") and node.has_error:
                 continue
             if kind == "assignment_statement":
                 self.assignment(node, pou)
