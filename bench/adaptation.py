@@ -76,6 +76,54 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def loss_speed(args: argparse.Namespace) -> int:
+    """Training tokens/s of ``--speed-steps`` LoRA steps on the first project's files, with the
+    full-logits loss (transformers' ``labels=``) and with plantls's target-positions loss."""
+    import torch
+
+    from plantls.train.corpus import build_examples, collect
+    from plantls.train.models import has_plantls_fim, load_model, load_tokenizer, lora_targets
+    from plantls.train.trainer import _collate, _tokenize, causal_lm_loss
+
+    torch.set_num_threads(args.threads)
+    project = sorted(p for p in args.corpus.iterdir() if p.is_dir() and
+                     (not args.projects or p.name in args.projects.split(",")))[0]
+    tok = load_tokenizer(args.base)
+    corpus = collect([project], args.holdout, 0)
+    seqs = _tokenize(tok, build_examples(corpus.train, 0, 4, 1000, has_plantls_fim(tok)),
+                     args.speed_length)
+    from peft import LoraConfig, get_peft_model
+
+    model = load_model(args.base)
+    model = get_peft_model(model, LoraConfig(
+        r=8, lora_alpha=16, target_modules=lora_targets(model.config.model_type),
+        task_type="CAUSAL_LM", fan_in_fan_out=model.config.model_type == "gpt2"))
+    model.train()
+    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+    figures = {}
+    for name in ("full logits", "target positions"):
+        done, seconds = 0, 0.0
+        for step in range(args.speed_steps + 1):  # step 0 warms up, not counted
+            batch = [seqs[(step * args.speed_batch + i) % len(seqs)]
+                     for i in range(args.speed_batch)]
+            ids, mask, labels = _collate(batch, pad)
+            t0 = time.perf_counter()
+            if name == "full logits":
+                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            else:
+                loss = causal_lm_loss(model, ids, mask, labels)
+            loss.backward()
+            model.zero_grad(set_to_none=True)
+            if step:
+                seconds += time.perf_counter() - t0
+                done += int(mask.sum())
+        figures[name] = done / seconds
+        print(f"{name}: {done} tokens in {seconds:.1f} s = {done / seconds:.1f} tokens/s "
+              f"({project.name}, batch {args.speed_batch} x {args.speed_length} tokens, "
+              f"{args.threads} threads)", flush=True)
+    return 0
+
+
 def table(rows: list[dict[str, object]]) -> str:
     """The markdown table for models/README.md."""
     out = [
@@ -110,8 +158,15 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--holdout", type=float, default=0.3)
     parser.add_argument("--prompt", default="prefix", help="eval prompts: prefix, fim or auto")
+    parser.add_argument("--speed-steps", type=int, default=0,
+                        help="only measure training tokens/s of N steps, full vs target loss")
+    parser.add_argument("--speed-batch", type=int, default=4)
+    parser.add_argument("--speed-length", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--train-args", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args()
+    if args.speed_steps:
+        return loss_speed(args)
     args.out.mkdir(parents=True, exist_ok=True)
     wanted = [p for p in args.projects.split(",") if p]
     projects = sorted(p for p in args.corpus.iterdir() if p.is_dir())

@@ -185,6 +185,46 @@ def _collate(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any, Any]:
     return ids, mask, labels
 
 
+def _head_parts(model: Any) -> tuple[Any, Any] | None:
+    """(decoder body, output layer) of a causal LM (peft-wrapped or not), or None when its
+    logits are not a plain linear map of the body's last hidden state."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    body = getattr(base, getattr(base, "base_model_prefix", ""), None)
+    head = base.get_output_embeddings() if hasattr(base, "get_output_embeddings") else None
+    config = base.config
+    if body is None or head is None or getattr(head, "bias", None) is not None:
+        return None
+    if getattr(config, "final_logit_softcapping", None) or getattr(config, "logit_scale", None):
+        return None
+    return body, head
+
+
+def causal_lm_loss(model: Any, ids: Any, mask: Any, labels: Any) -> Any:
+    """The causal LM loss of ``model(input_ids, attention_mask, labels).loss``, with the output
+    layer applied only at positions whose label is not -100.
+
+    Mean next-token cross-entropy over the shifted labels that are not -100, like
+    transformers' ``ForCausalLMLoss``, so training learns exactly the same thing. The decoder
+    body runs on every position; the output layer (for a 262k-token vocabulary such as Gemma
+    3's, about two thirds of the arithmetic of a LoRA step) and its softmax only on the
+    gathered target rows. plantls's examples carry loss on every real token (next-line
+    windows are plain text), so today this skips the padding rows of a batch; examples with
+    unlabelled prompt tokens would skip those too. Models whose logits are not a plain linear
+    map of the last hidden state get the full computation.
+    """
+    import torch
+
+    parts = _head_parts(model)
+    if parts is None:
+        return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+    body, head = parts
+    hidden = body(input_ids=ids, attention_mask=mask, use_cache=False)[0]
+    targets = labels[:, 1:]
+    keep = targets != -100
+    logits = head(hidden[:, :-1][keep]).float()
+    return torch.nn.functional.cross_entropy(logits, targets[keep])
+
+
 def _validation_loss(model: Any, seqs: list[list[int]], batch_size: int, pad_id: int) -> float:
     import torch
 
@@ -195,9 +235,9 @@ def _validation_loss(model: Any, seqs: list[list[int]], batch_size: int, pad_id:
     with torch.no_grad():
         for i in range(0, len(seqs), batch_size):
             ids, mask, labels = _collate(seqs[i:i + batch_size], pad_id)
-            out = model(input_ids=ids, attention_mask=mask, labels=labels)
+            loss = causal_lm_loss(model, ids, mask, labels)
             n = int((labels[:, 1:] != -100).sum())
-            total += float(out.loss) * n
+            total += float(loss) * n
             count += n
     model.train()
     return total / max(count, 1)
@@ -315,8 +355,8 @@ def _loop(
             for g in opt.param_groups:
                 g["lr"] = cfg.learning_rate * lr_at(step)
             ids, mask, labels = _collate([train[i] for i in batch], pad_id)
-            out = model(input_ids=ids, attention_mask=mask, labels=labels)
-            out.loss.backward()
+            loss_t = causal_lm_loss(model, ids, mask, labels)
+            loss_t.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             opt.zero_grad(set_to_none=True)
@@ -325,7 +365,7 @@ def _loop(
             tokens += n_tok
             seconds += dt
             step += 1
-            loss = float(out.loss.detach())
+            loss = float(loss_t.detach())
             losses.append((step, loss))
             if bar is not None and task is not None:
                 bar.update(task, completed=step, loss=loss, tps=n_tok / dt if dt else 0.0)

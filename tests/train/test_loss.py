@@ -1,0 +1,86 @@
+"""The training loss computes the output layer only at target positions, and is still the
+loss (and gradient) of the full-logits computation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from plantls.train import trainer
+from plantls.train.models import load_model
+from plantls.train.trainer import _collate, causal_lm_loss
+
+
+def _batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(0)
+    seqs = [torch.randint(5, 300, (n,), generator=g).tolist() for n in (17, 9, 12)]
+    ids, mask, labels = _collate(seqs, pad_id=1)
+    labels[0, :6] = -100  # a prompt part without loss
+    return ids, mask, labels
+
+
+def _lora(base_dir: Path) -> torch.nn.Module:
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(0)
+    model = get_peft_model(
+        load_model(base_dir),
+        LoraConfig(
+            r=4,
+            lora_alpha=8,
+            target_modules=["c_attn", "c_proj", "c_fc"],
+            task_type="CAUSAL_LM",
+            fan_in_fan_out=True,
+        ),
+    )
+    with torch.no_grad():  # LoRA B starts at zero: make every LoRA weight get a gradient
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.05)
+    return model
+
+
+def _loss_and_grads(model: torch.nn.Module, full: bool) -> tuple[float, dict[str, torch.Tensor]]:
+    ids, mask, labels = _batch()
+    model.zero_grad(set_to_none=True)
+    if full:
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+    else:
+        loss = causal_lm_loss(model, ids, mask, labels)
+    loss.backward()
+    grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+    return float(loss.detach()), grads
+
+
+def test_lora_loss_and_gradient_equal_full_logits(base_dir: Path) -> None:
+    model = _lora(base_dir)
+    assert trainer._head_parts(model) is not None  # the gathered-rows path, not the fallback
+    ref_loss, ref = _loss_and_grads(model, full=True)
+    loss, got = _loss_and_grads(model, full=False)
+    assert loss == pytest.approx(ref_loss, rel=1e-5)
+    assert got.keys() == ref.keys() and any("lora_A" in n for n in got)
+    for name in ref:
+        assert torch.allclose(got[name], ref[name], rtol=1e-4, atol=1e-6), name
+    assert not model.get_base_model().lm_head.weight.requires_grad
+
+
+def test_trainable_head_loss_and_gradient_equal_full_logits(base_dir: Path) -> None:
+    model = load_model(base_dir)  # from scratch: tied embeddings, everything trainable
+    ref_loss, ref = _loss_and_grads(model, full=True)
+    loss, got = _loss_and_grads(model, full=False)
+    assert loss == pytest.approx(ref_loss, rel=1e-5)
+    assert got.keys() == ref.keys()
+    for name in ref:
+        assert torch.allclose(got[name], ref[name], rtol=1e-4, atol=1e-6), name
+
+
+def test_validation_loss_without_gradients(base_dir: Path) -> None:
+    model = _lora(base_dir)
+    ids, mask, labels = _batch()
+    with torch.no_grad():
+        ref = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        got = causal_lm_loss(model, ids, mask, labels)
+    assert not got.requires_grad
+    assert float(got) == pytest.approx(float(ref), rel=1e-5)
