@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +164,38 @@ class Workspace:
             return []
         return apply_settings(doc, lang.diagnostics(doc, self), self.settings, self.roots)
 
+    def diagnostic_steps(self, doc: Document) -> Generator[None, None, list[Diagnostic]]:
+        """:meth:`diagnostics` as a generator that pauses between the language's steps (when
+        it has them), so a server can answer other messages in between; returns the findings."""
+        from plantls.core.suppressions import apply_settings
+
+        lang = language_by_id(doc.language_id)
+        if lang is None:
+            return []
+        stepped = getattr(lang, "diagnostic_steps", None)
+        if stepped is None:
+            found = lang.diagnostics(doc, self)
+        else:
+            found = yield from stepped(doc, self)
+        return apply_settings(doc, found, self.settings, self.roots)
+
+    def quick_diagnostics(self, doc: Document) -> list[Diagnostic] | None:
+        """Findings for an edited document from re-checking only what the edit touched, when
+        its language can (see ``StLanguage.incremental_diagnostics``), else None.
+
+        They may differ from :meth:`diagnostics` where one part of a file depends on another;
+        callers show them at once and replace them with a full check when the edits pause.
+        """
+        from plantls.core.suppressions import apply_settings
+
+        lang = language_by_id(doc.language_id)
+        incremental = getattr(lang, "incremental_diagnostics", None)
+        if incremental is None:
+            return None
+        found = incremental(doc, self)
+        if found is None:
+            return None
+        return apply_settings(doc, found, self.settings, self.roots)
 
 
 ANALYSIS_LIMIT_CHARS = 1_000_000

@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from plantls import __version__
+from plantls.core import memory
 from plantls.core.documents import Document
 from plantls.core.language import Language, language_by_id
 from plantls.core.workspace import Workspace, analysis_limit_finding
@@ -262,10 +263,12 @@ class ResyncingReader:
 def serve_stdio() -> None:
     """Serve one client over stdin/stdout (stdout carries only LSP messages)."""
     _setup_logging()
+    memory.tune_for_server()
     create_server().start_io(ResyncingReader(sys.stdin.buffer))  # type: ignore[arg-type]
 
 
 def serve_tcp(host: str = "127.0.0.1", port: int = 2087) -> None:
     """Serve over TCP; binds to loopback unless another host is given."""
     _setup_logging()
+    memory.tune_for_server()
     create_server().start_tcp(host, port)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+import itertools
+import re
+from collections.abc import Generator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plantls.core.diagnostics import Diagnostic, Severity
@@ -11,7 +15,7 @@ from plantls.core.positions import Position, Range
 from plantls.core.rules import Rule
 from plantls.core.symbols import CompletionItem, Hover, Location, SignatureInfo, Symbol
 from plantls.core.workspace import Workspace, iter_files, read_document
-from plantls.languages.st import syntax
+from plantls.languages.st import regions, syntax, twincat
 from plantls.languages.st.analysis import StAnalysis, analyze
 from plantls.languages.st.completion import complete, signature_help
 from plantls.languages.st.hover import hover
@@ -32,6 +36,18 @@ class _Parsed:
 
 
 @dataclass
+class _Checked:
+    """The findings of one checked version of an open document, by top-level region: what
+    :meth:`StLanguage.incremental_diagnostics` reuses for the regions an edit left alone."""
+
+    text: str
+    regions: list[regions.Region]
+    offsets: list[int]
+    """String offset where each region starts."""
+    findings: list[list[Diagnostic]]
+
+
+@dataclass
 class _State:
     """Per-workspace ST state: the index and the library stubs it has loaded."""
 
@@ -40,6 +56,8 @@ class _State:
     pending: dict[str, Document] = field(default_factory=dict)
     """Documents to (re-)index before the index is next read, by URI: an editor sends a
     change per keystroke, and only the version that is checked needs parsing."""
+    checked: dict[str, _Checked] = field(default_factory=dict)
+    """The latest fully checked version of each open document, by URI."""
 
 
 def _parsed(document: Document) -> _Parsed:
@@ -54,6 +72,95 @@ def _parsed(document: Document) -> _Parsed:
     document._cache["st"] = parsed
     document.previous = None
     return parsed
+
+
+def _checked_by(rule: Rule, document: Document, analysis: StAnalysis) -> list[Diagnostic]:
+    """One rule's findings (an ST002 note when the code is nested too deeply for it)."""
+    try:
+        return list(rule.check(document, analysis))
+    except RecursionError:
+        return [_skipped(f"{rule.code} was skipped: the code is nested too deeply")]
+
+
+def _shifted(d: Diagnostic, lines: int) -> Diagnostic:
+    """A finding moved down by ``lines`` lines."""
+    if not lines:
+        return d
+    start, end = d.range.start, d.range.end
+    moved = Range(
+        Position(start.line + lines, start.character), Position(end.line + lines, end.character)
+    )
+    return replace(d, range=moved)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix (binary search over slice comparisons, in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the longest common suffix, at most ``limit``."""
+    lo, hi = 0, min(len(a), len(b), limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid : len(a) - lo] == b[len(b) - mid : len(b) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _edited_region(checked: _Checked, text: str) -> tuple[int, regions.Region] | None:
+    """The region of ``checked`` that holds the whole difference to ``text``, as it reads in
+    ``text``; None when the edit spans regions or changes how the file splits."""
+    old = checked.text
+    prefix = _common_prefix(old, text)
+    suffix = _common_suffix(old, text, min(len(old), len(text)) - prefix)
+    old_end = len(old) - suffix
+    i = bisect.bisect_right(checked.offsets, prefix) - 1
+    begin = checked.offsets[i]
+    end = checked.offsets[i + 1] if i + 1 < len(checked.offsets) else len(old)
+    if old_end > end:
+        return None
+    new_text = text[begin : end + len(text) - len(old)]
+    last = i + 1 == len(checked.regions)
+    parts = regions.split(new_text)
+    if len(parts) != 1 or not regions.self_contained(new_text, unit_may_stay_open=last):
+        return None
+    if not last and (
+        not new_text.endswith(("\n", "\r"))
+        or (new_text.endswith("\r") and text.startswith("\n", begin + len(new_text)))
+    ):
+        return None  # the edit joined the region's last line with the next region's first
+    lines = parts[0].line_count if last else regions.line_breaks(new_text)
+    return i, regions.Region(checked.regions[i].start_line, lines, new_text)
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_LINE_REFERENCE = re.compile(r"\bline \d")
+
+
+def _once_per_file(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop repeats of the findings the rules give once per name and file (a library name
+    the workspace does not declare): each region reports its own first use."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in sorted(found, key=Diagnostic.sort_key):
+        if d.code in ("ST101", "ST107") and d.severity == Severity.INFORMATION:
+            name = _QUOTED.search(d.message)
+            key = (d.code, name.group(1).upper() if name else d.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(d)
+    return out
 
 
 def _skipped(message: str, severity: Severity = Severity.INFORMATION) -> Diagnostic:
@@ -106,11 +213,14 @@ class StLanguage:
         """Index the declarations of one document (parsed when the index is next read)."""
         state: _State = workspace.state(self.id, _State)
         state.pending[document.uri] = document
+        if document.uri not in workspace.open_documents:
+            state.checked.pop(document.uri, None)
 
     def forget(self, uri: str, workspace: Workspace) -> None:
         """Drop a document's declarations."""
         state: _State = workspace.state(self.id, _State)
         state.pending.pop(uri, None)
+        state.checked.pop(uri, None)
         self.state(workspace).index.remove(uri)
 
     def analysis(self, document: Document, workspace: Workspace) -> StAnalysis | None:
@@ -119,9 +229,10 @@ class StLanguage:
             return None
         state = self.state(workspace)
         index = state.index
-        if document.uri not in index.files or index.files[document.uri] is not _parsed(
-            document
-        ).model:
+        if (
+            document.uri not in index.files
+            or index.files[document.uri] is not _parsed(document).model
+        ):
             index.update(_parsed(document).model)
         key = ("st-analysis", index.generation)
         cached = document._cache.get("st-analysis")
@@ -138,12 +249,25 @@ class StLanguage:
     # -- findings -----------------------------------------------------------------------
     def diagnostics(self, document: Document, workspace: Workspace) -> list[Diagnostic]:
         """Syntax errors, then every rule's findings."""
+        steps = self.diagnostic_steps(document, workspace)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    def diagnostic_steps(
+        self, document: Document, workspace: Workspace
+    ) -> Generator[None, None, list[Diagnostic]]:
+        """:meth:`diagnostics` in short steps (parsing, resolving, each rule), so that an
+        editor's keystrokes can be handled between them; returns the findings."""
         out: list[Diagnostic] = []
         if document.decode_problem:
             out.append(_skipped(document.decode_problem, Severity.WARNING))
         parsed = _parsed(document)
         for rng, message in syntax.syntax_errors(parsed.tree):
             out.append(Diagnostic("ST001", message, rng, Severity.ERROR))
+        yield
         analysis = self.analysis(document, workspace)
         if analysis is None:
             reason = (
@@ -157,11 +281,95 @@ class StLanguage:
         if document.uri in self.state(workspace).index.library_uris:
             return out
         for rule in self.rules():
-            try:
-                out.extend(rule.check(document, analysis))
-            except RecursionError:
-                out.append(_skipped(f"{rule.code} was skipped: the code is nested too deeply"))
+            yield
+            out.extend(_checked_by(rule, document, analysis))
+        if document.uri in workspace.open_documents and not document.decode_problem:
+            self._remember(document, out, workspace)
         return out
+
+    def _rule_findings(self, document: Document, analysis: StAnalysis) -> list[Diagnostic]:
+        return [d for rule in self.rules() for d in _checked_by(rule, document, analysis)]
+
+    # -- incremental findings -------------------------------------------------------------
+    def _remember(self, document: Document, found: list[Diagnostic], workspace: Workspace) -> None:
+        """Keep an open document's findings by region, for the next edit."""
+        state: _State = workspace.state(self.id, _State)
+        state.checked.pop(document.uri, None)
+        if twincat.is_twincat(document.uri, document.text) or any(d.code == "ST002" for d in found):
+            return
+        parts = regions.split(document.text)
+        if len(parts) < 2:
+            return
+        offsets = list(itertools.accumulate((len(r.text) for r in parts[:-1]), initial=0))
+        firsts = [r.start_line for r in parts]
+        by_region: list[list[Diagnostic]] = [[] for _ in parts]
+        for d in found:
+            by_region[max(0, bisect.bisect_right(firsts, d.range.start.line) - 1)].append(d)
+        state.checked[document.uri] = _Checked(document.text, parts, offsets, by_region)
+
+    def incremental_diagnostics(
+        self, document: Document, workspace: Workspace
+    ) -> list[Diagnostic] | None:
+        """Findings after an edit inside one top-level unit, re-checking only that unit.
+
+        The other units keep the findings of the latest fully checked version (moved with
+        the lines the edit added or removed); the edited unit is parsed and checked on its
+        own against the workspace index. This is what the editor shows while the user
+        types; a full check follows when typing pauses, because a unit's findings can
+        depend on the others (an unused local read from elsewhere, a recursive call through
+        another block). None when the edit does not lie inside one unit.
+        """
+        state: _State = workspace.state(self.id, _State)
+        checked = state.checked.get(document.uri)
+        if checked is None or document.decode_problem or document.text == checked.text:
+            return None
+        located = _edited_region(checked, document.text)
+        if located is None:
+            return None
+        i, region = located
+        delta = region.line_count - checked.regions[i].line_count
+        try:
+            out = [d for part in checked.findings[:i] for d in part]
+            fresh = self._region_findings(document, region, state.index)
+            if fresh is None:
+                return None
+            out.extend(fresh)
+            for old in checked.regions[i + 1 :]:
+                found = checked.findings[checked.regions.index(old)]
+                if delta and any(_LINE_REFERENCE.search(d.message) for d in found):
+                    # a message that names a line: check the unit again where it is now
+                    moved = regions.Region(old.start_line + delta, old.line_count, old.text)
+                    again = self._region_findings(document, moved, state.index)
+                    if again is None:
+                        return None
+                    out.extend(again)
+                else:
+                    out.extend(_shifted(d, delta) for d in found)
+        except Exception:  # the full check that follows reports what went wrong
+            return None
+        return _once_per_file(out)
+
+    def _region_findings(
+        self, document: Document, region: regions.Region, index: StIndex
+    ) -> list[Diagnostic] | None:
+        """Every finding in one region, checked as a file of its own at the region's lines
+        (blank lines stand for the rest of the file, so positions and line numbers in
+        messages are the file's)."""
+        padded = "\n" * region.start_line + region.text
+        part = Document(document.uri, padded, document.language_id, document.version)
+        parsed = _parsed(part)
+        found = [
+            Diagnostic("ST001", message, rng, Severity.ERROR)
+            for rng, message in syntax.syntax_errors(parsed.tree)
+        ]
+        try:
+            analysis = analyze(part, parsed.tree, parsed.model, index)
+        except RecursionError:
+            return None
+        found.extend(self._rule_findings(part, analysis))
+        if any(d.code == "ST002" for d in found):
+            return None
+        return found
 
     # -- IDE features -------------------------------------------------------------------
     def symbols(self, document: Document, workspace: Workspace) -> list[Symbol]:
@@ -173,9 +381,7 @@ class StLanguage:
         analysis = self.analysis(document, workspace)
         return hover(analysis, pos) if analysis else None
 
-    def definition(
-        self, document: Document, workspace: Workspace, pos: Position
-    ) -> list[Location]:
+    def definition(self, document: Document, workspace: Workspace, pos: Position) -> list[Location]:
         """Where the name under the cursor is declared."""
         analysis = self.analysis(document, workspace)
         return definition(analysis, pos) if analysis else []

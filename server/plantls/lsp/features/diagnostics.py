@@ -26,11 +26,10 @@ def register(server: PlantLanguageServer) -> None:
     async def pull(params: types.DocumentDiagnosticParams) -> Report:
         await server.wait_indexed()
         uri = params.text_document.uri
-        result_id = server.publisher.result_id(uri)
-        if result_id is None:
+        if server.core.get(uri) is None:
             return _empty()
+        items = server.publisher.compute(uri, incremental=True)
+        result_id = server.publisher.result_id(uri) or ""
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return types.RelatedFullDocumentDiagnosticReport(
-            items=server.publisher.compute(uri), result_id=result_id
-        )
+        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
