@@ -49,7 +49,7 @@ class StIndex:
         gvls: dict[str, list[Gvl]] = {}
         globals_: dict[str, list[VarDecl]] = {}
         enum_values: dict[str, list[VarDecl]] = {}
-        for model in self.files.values():
+        for model in list(self.files.values()):  # a copy: files may change meanwhile
             for key, pou in model.pous.items():
                 pous.setdefault(key, []).append(pou)
             for key, typ in model.types.items():

@@ -65,7 +65,8 @@ def _parsed(document: Document) -> _Parsed:
     cached = document._cache.get("st")
     if isinstance(cached, _Parsed):
         return cached
-    before = document.previous._cache.get("st") if document.previous is not None else None
+    earlier = document.previous  # read once: a check on another thread may clear it
+    before = earlier._cache.get("st") if earlier is not None else None
     previous = before.tree if isinstance(before, _Parsed) else None
     tree = syntax.parse(document.text, document.uri, previous)
     parsed = _Parsed(tree, build_model(tree, document.uri))
@@ -205,8 +206,11 @@ class StLanguage:
             name.upper() for name in workspace.settings.st.known_libraries
         )
         while state.pending:
-            uri = next(iter(state.pending))
-            state.index.update(_parsed(state.pending.pop(uri)).model)
+            try:  # popitem: atomic, while the editor's thread may add documents
+                _, pending = state.pending.popitem()
+            except KeyError:
+                break
+            state.index.update(_parsed(pending).model)
         return state
 
     def index(self, document: Document, workspace: Workspace) -> None:
