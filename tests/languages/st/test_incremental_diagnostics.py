@@ -180,3 +180,38 @@ def test_random_edits_never_raise_and_stay_in_the_document() -> None:
             continue
         last = len(doc.lines.line_starts)
         assert all(0 <= d.range.start.line <= d.range.end.line < last for d in quick)
+
+
+def _requests(ws: Workspace, doc: Document, line: int) -> list[object]:
+    """Hover, completion and signature help at every identifier of one line."""
+    from plantls.core.positions import Position
+    from plantls.languages.st.language import StLanguage
+
+    lang = StLanguage()
+    text = doc.text.split("\n")[line]
+    out: list[object] = []
+    for m in re.finditer(r"[A-Za-z_]\w*", text):
+        pos = Position(line, m.start() + 1)
+        out.append(lang.hover(doc, ws, pos))
+        out.append(sorted(c.label for c in lang.completion(doc, ws, pos)))
+        out.append(lang.signature_help(doc, ws, pos))
+    return out
+
+
+def test_requests_while_typing_answer_like_a_full_analysis() -> None:
+    # between full checks, hover and completion analyse only the unit around the cursor
+    text = _plant(9)
+    ws, doc = _open(text)
+    body = _body_lines(text)
+    lines = text.split("\n")
+    lines[body[0] : body[0]] = ["", "    // two new lines above"]
+    text = "\n".join(lines)
+    doc = _edit(ws, doc, text)
+    assert "st-analysis" not in doc._cache
+    moved = [i + 2 for i in (body[len(body) // 2], body[-1])]
+    typed = [_requests(ws, doc, line) for line in [body[0] + 2, *moved]]
+    assert "st-analysis" not in doc._cache  # answered without analysing the whole file
+    fresh_ws = Workspace()
+    fresh = Document(URI, text, "iec-st", 1)
+    fresh_ws.open(fresh)
+    assert typed == [_requests(fresh_ws, fresh, line) for line in [body[0] + 2, *moved]]

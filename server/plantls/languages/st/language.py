@@ -58,6 +58,9 @@ class _State:
     change per keystroke, and only the version that is checked needs parsing."""
     checked: dict[str, _Checked] = field(default_factory=dict)
     """The latest fully checked version of each open document, by URI."""
+    units: dict[str, tuple[Document, dict[int, StAnalysis]]] = field(default_factory=dict)
+    """By URI: the latest edited version of an open document and the analyses of single
+    units of it (by first line) that requests needed while the user typed."""
 
 
 def _parsed(document: Document) -> _Parsed:
@@ -219,12 +222,14 @@ class StLanguage:
         state.pending[document.uri] = document
         if document.uri not in workspace.open_documents:
             state.checked.pop(document.uri, None)
+            state.units.pop(document.uri, None)
 
     def forget(self, uri: str, workspace: Workspace) -> None:
         """Drop a document's declarations."""
         state: _State = workspace.state(self.id, _State)
         state.pending.pop(uri, None)
         state.checked.pop(uri, None)
+        state.units.pop(uri, None)
         self.state(workspace).index.remove(uri)
 
     def analysis(self, document: Document, workspace: Workspace) -> StAnalysis | None:
@@ -375,6 +380,59 @@ class StLanguage:
             return None
         return found
 
+    def _analysis_at(
+        self, document: Document, workspace: Workspace, pos: Position
+    ) -> StAnalysis | None:
+        """The analysis for a request at ``pos``: while the user types (no full analysis of
+        this version yet, and the edits since the last full check lie in one unit), the
+        analysis of the unit around ``pos`` alone, which costs milliseconds instead of a
+        re-analysis of the whole file; else the whole file's."""
+        if "st-analysis" not in document._cache:
+            try:
+                local = self._unit_analysis(document, workspace, pos.line)
+            except Exception:  # the whole file's analysis reports what went wrong
+                local = None
+            if local is not None:
+                return local
+        return self.analysis(document, workspace)
+
+    def _unit_analysis(
+        self, document: Document, workspace: Workspace, line: int
+    ) -> StAnalysis | None:
+        state: _State = workspace.state(self.id, _State)
+        checked = state.checked.get(document.uri)
+        if checked is None or document.decode_problem:
+            return None
+        if document.text == checked.text:
+            return None
+        located = _edited_region(checked, document.text)
+        if located is None:
+            return None
+        i, edited = located
+        delta = edited.line_count - checked.regions[i].line_count
+        if line < edited.start_line:
+            region = next(r for r in checked.regions if r.start_line <= line < r.end_line)
+        elif line < edited.end_line or i + 1 == len(checked.regions):
+            region = edited
+        else:
+            old = next(
+                (r for r in checked.regions[i + 1 :] if r.start_line <= line - delta < r.end_line),
+                None,
+            )
+            if old is None:
+                return None
+            region = regions.Region(old.start_line + delta, old.line_count, old.text)
+        owner, units = state.units.get(document.uri, (None, {}))
+        if owner is not document:
+            units = {}
+            state.units[document.uri] = (document, units)
+        if region.start_line not in units:
+            padded = "\n" * region.start_line + region.text
+            part = Document(document.uri, padded, document.language_id, document.version)
+            parsed = _parsed(part)
+            units[region.start_line] = analyze(part, parsed.tree, parsed.model, state.index)
+        return units[region.start_line]
+
     # -- IDE features -------------------------------------------------------------------
     def symbols(self, document: Document, workspace: Workspace) -> list[Symbol]:
         """Outline: POUs, their VAR sections and variables, methods and actions; types; GVLs."""
@@ -382,7 +440,7 @@ class StLanguage:
 
     def hover(self, document: Document, workspace: Workspace, pos: Position) -> Hover | None:
         """Hover on declared symbols and standard blocks."""
-        analysis = self.analysis(document, workspace)
+        analysis = self._analysis_at(document, workspace, pos)
         return hover(analysis, pos) if analysis else None
 
     def definition(self, document: Document, workspace: Workspace, pos: Position) -> list[Location]:
@@ -394,21 +452,21 @@ class StLanguage:
         self, document: Document, workspace: Workspace, pos: Position
     ) -> list[CompletionItem]:
         """Keywords, names in scope, members after a dot, standard blocks."""
-        analysis = self.analysis(document, workspace)
+        analysis = self._analysis_at(document, workspace, pos)
         return complete(analysis, pos) if analysis else []
 
     def signature_help(
         self, document: Document, workspace: Workspace, pos: Position
     ) -> SignatureInfo | None:
         """Parameters of the call around the cursor."""
-        analysis = self.analysis(document, workspace)
+        analysis = self._analysis_at(document, workspace, pos)
         return signature_help(analysis, pos) if analysis else None
 
     def model_context(self, document: Document, workspace: Workspace, pos: Position) -> str:
         """Domain context for the model: enclosing POU, variables in scope, FB members."""
         from plantls.languages.st.context import model_context
 
-        analysis = self.analysis(document, workspace)
+        analysis = self._analysis_at(document, workspace, pos)
         return model_context(analysis, pos) if analysis else ""
 
     def quick_errors(self, document: Document, workspace: Workspace) -> list[Diagnostic]:
