@@ -75,8 +75,8 @@ async def test_ten_megabyte_document(client: LanguageClient, root: Path) -> None
     text = program("x := x + 1;\n" * 900_000)
     assert len(text) > 10_000_000
     uri = open_doc(client, root / "huge.st", text)
-    found = await diagnostics(client, uri, lambda ds: "size-limit" in codes(ds), timeout=30)
-    info = next(d for d in found if d.code == "size-limit")
+    found = await diagnostics(client, uri, lambda ds: "PLS002" in codes(ds), timeout=30)
+    info = next(d for d in found if d.code == "PLS002")
     assert info.severity == types.DiagnosticSeverity.Information
     started = time.monotonic()
     change_doc(client, uri, 2, (5, 0), (5, 0), "x := 2;\n")

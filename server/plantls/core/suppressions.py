@@ -93,12 +93,19 @@ UNUSED_SUPPRESSION = UnusedSuppression()
 CORE_RULES: list[Rule] = [UNUSED_SUPPRESSION]
 
 
+def core_rules() -> list[Rule]:
+    """The rules of plantls itself (not of a language): PLS001, PLS002."""
+    from plantls.core.limits import TOO_LARGE
+
+    return [*CORE_RULES, TOO_LARGE]
+
+
 def all_rules() -> list[Rule]:
     """Every rule: the core rules, each language's and the model's hints, sorted by code."""
     from plantls.ai.hints import AI_RULES  # light: no model library is imported
     from plantls.core.language import languages
 
-    rules = [*CORE_RULES, *AI_RULES, *(rule for lang in languages() for rule in lang.rules())]
+    rules = [*core_rules(), *AI_RULES, *(rule for lang in languages() for rule in lang.rules())]
     return sorted(rules, key=lambda r: r.code)
 
 

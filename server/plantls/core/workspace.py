@@ -7,7 +7,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-from plantls.core.diagnostics import Diagnostic, Severity
+from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document, decode_text, path_to_uri, uri_to_path
 from plantls.core.language import Language, language_by_id, language_for_path
 from plantls.core.settings import Settings
@@ -197,25 +197,3 @@ class Workspace:
             return None
         return apply_settings(doc, found, self.settings, self.roots)
 
-
-ANALYSIS_LIMIT_CHARS = 1_000_000
-"""Documents longer than this are not analysed in the editor (ST analysis takes about 3 s per
-million characters, and the editor must stay responsive)."""
-
-
-def analysis_limit_finding(doc: Document) -> Diagnostic | None:
-    """An information finding when ``doc`` is too large to analyse, else None."""
-    size = len(doc.text)
-    if size <= ANALYSIS_LIMIT_CHARS:
-        return None
-    from plantls.core.positions import Position, Range
-
-    return Diagnostic(
-        code="size-limit",
-        message=(
-            f"document has {size:,} characters, over the {ANALYSIS_LIMIT_CHARS:,} character "
-            "limit; checks and IDE features are off for it (run `plantls check` instead)"
-        ),
-        range=Range(Position(0, 0), Position(0, 0)),
-        severity=Severity.INFORMATION,
-    )

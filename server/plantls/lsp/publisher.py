@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
-from plantls.core.workspace import analysis_limit_finding
+from plantls.core.limits import too_large
 from plantls.lsp import convert
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class DiagnosticsService:
         cached = self._cache.get(uri)
         if cached is not None and cached[0] == key and (cached[2] or incremental):
             return cached[1]
-        limit = analysis_limit_finding(doc)
+        limit = too_large(doc)
         found = None
         if incremental and limit is None and uri in self.server.core.open_documents:
             found = self.server.core.quick_diagnostics(doc)

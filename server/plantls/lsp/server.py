@@ -21,7 +21,8 @@ from plantls import __version__
 from plantls.core import memory
 from plantls.core.documents import Document
 from plantls.core.language import Language, language_by_id
-from plantls.core.workspace import Workspace, analysis_limit_finding
+from plantls.core.limits import too_large
+from plantls.core.workspace import Workspace
 from plantls.lsp.publisher import DiagnosticsService
 from plantls.lsp.settings import SettingsState
 
@@ -126,7 +127,7 @@ class PlantLanguageServer(LanguageServer):
 
     def open_document(self, doc: Document) -> None:
         """Put an editor document into the core workspace (too-large ones are not indexed)."""
-        if analysis_limit_finding(doc) is None:
+        if too_large(doc) is None:
             self.core.open(doc)
         else:
             self.core.open_documents[doc.uri] = doc
@@ -138,7 +139,7 @@ class PlantLanguageServer(LanguageServer):
     def target(self, uri: str) -> tuple[Document, Language] | None:
         """The document and its language for an IDE request, or None to answer nothing."""
         doc = self.core.get(uri)
-        if doc is None or analysis_limit_finding(doc) is not None:
+        if doc is None or too_large(doc) is not None:
             return None
         lang = language_by_id(doc.language_id)
         if lang is None:

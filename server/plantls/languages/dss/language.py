@@ -51,6 +51,7 @@ class DssLanguage:
     """OpenDSS scripts."""
 
     id = "opendss"
+    analysis_limit_chars = MAX_ANALYSIS_CHARS
     name = "OpenDSS"
     extensions: tuple[str, ...] = DSS_EXTENSIONS
 
@@ -105,6 +106,10 @@ class DssLanguage:
                     Severity.WARNING,
                 )
             )
+        if len(document.text) > MAX_ANALYSIS_CHARS:
+            from plantls.core.limits import too_large
+
+            return [*out, *filter(None, [too_large(document)])]
         analysis = self.analysis(document, workspace)
         if analysis is None or analysis.index.is_data(document.uri):
             return out

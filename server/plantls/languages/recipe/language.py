@@ -17,6 +17,7 @@ from plantls.languages.recipe.analysis import (
     tool_index,
 )
 from plantls.languages.recipe.rules.schema_rules import SchemaViolation, UnitProblem, YamlSyntax
+from plantls.languages.recipe.yamltree import MAX_CHARS
 
 
 def _internal(code: str, message: str) -> Diagnostic:
@@ -27,6 +28,7 @@ class RecipeLanguage:
     """Fab process recipes (``*.recipe.yaml``)."""
 
     id = "fab-recipe"
+    analysis_limit_chars = MAX_CHARS
     name = "Fab recipe"
     extensions: tuple[str, ...] = (RECIPE_SUFFIX,)
 
@@ -102,6 +104,7 @@ class ToolLanguage:
     """Tool capability files (``*.tool.yaml``)."""
 
     id = "fab-tool"
+    analysis_limit_chars = MAX_CHARS
     name = "Fab tool capability file"
     extensions: tuple[str, ...] = (TOOL_SUFFIX,)
 

@@ -25,8 +25,9 @@ from plantls.languages.st.navigation import definition
 from plantls.languages.st.outline import outline
 
 ST_EXTENSIONS = (".st", ".iecst", ".tcpou", ".tcgvl", ".tcdut", ".tcio", ".fun", ".typ", ".var")
-MAX_ANALYSIS_CHARS = 2_000_000
-"""Above this size a file is parsed for syntax errors only; rules and resolution are skipped."""
+MAX_ANALYSIS_CHARS = 1_000_000
+"""Above this size a file is parsed for syntax errors only; rules and resolution are skipped
+(and the editor analyses nothing of it: see ``core/limits.py``)."""
 
 
 @dataclass
@@ -178,6 +179,7 @@ class StLanguage:
     id = "iec-st"
     name = "Structured Text"
     extensions: tuple[str, ...] = ST_EXTENSIONS
+    analysis_limit_chars = MAX_ANALYSIS_CHARS
 
     def detect(self, path: str) -> bool:
         """ST by extension."""
