@@ -12,6 +12,7 @@ from plantls.ai.service import ModelService
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.language import Language, languages
+from plantls.core.positions import split_lines
 from plantls.core.rules import Rule
 from plantls.core.workspace import Workspace
 
@@ -48,7 +49,7 @@ def findings_on(
 
 def code_excerpt(doc: Document, line: int, around: int = CONTEXT_LINES) -> str:
     """Lines around ``line`` with 1-based numbers, the line itself marked."""
-    lines = doc.text.split("\n")
+    lines = split_lines(doc.text)
     lo, hi = max(0, line - around), min(len(lines), line + around + 1)
     width = len(str(hi))
     return "\n".join(
@@ -212,7 +213,7 @@ def propose_fix_text(service: ModelService, doc: Document, finding: Diagnostic,
     backend = service.backend
     if backend is None:
         return None
-    lines = doc.text.split("\n")
+    lines = split_lines(doc.text)
     first, last = finding.range.start.line, finding.range.end.line
     if last - first > 3:
         return None
@@ -243,7 +244,7 @@ def propose_fix_text(service: ModelService, doc: Document, finding: Diagnostic,
 def verify_fix(language: Language, workspace: Workspace, doc: Document, finding: Diagnostic,
                new_text: str) -> bool:
     """True when the edited document no longer has the finding and has no new finding."""
-    lines = doc.text.split("\n")
+    lines = split_lines(doc.text)
     first, last = finding.range.start.line, finding.range.end.line
     if "\n".join(lines[first : last + 1]) == new_text:
         return False

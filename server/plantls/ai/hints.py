@@ -16,7 +16,7 @@ from plantls.ai.backends.base import Tokenizer
 from plantls.ai.fim import lang_token
 from plantls.ai.prompt import vocabulary
 from plantls.core.diagnostics import Diagnostic, Severity
-from plantls.core.positions import Position, Range
+from plantls.core.positions import Position, Range, split_lines
 from plantls.core.rules import Rule, RuleDoc
 
 MIN_Z = 3.5
@@ -132,7 +132,7 @@ def unusual_lines(
         (s for s in scores if s.z >= MIN_Z and s.bits - median >= MIN_EXCESS_BITS),
         key=lambda s: -s.z,
     )[:max_hints]
-    lines = text.split("\n")
+    lines = split_lines(text)
     out = []
     for s in sorted(picked, key=lambda s: s.line):
         body = lines[s.line]

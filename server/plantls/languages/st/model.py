@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from tree_sitter import Node
 
-from plantls.core.positions import Range
+from plantls.core.positions import Range, split_lines
 from plantls.languages.st.syntax import SyntaxTree, comment_nodes
 
 VAR_SECTIONS = {
@@ -224,7 +224,7 @@ class ModelBuilder:
         self.uri = uri
         self.model = FileModel(uri)
         self._comments = self._collect_comments()
-        self._original_lines = (st.original or st.source).splitlines()
+        self._original_lines = split_lines(st.original or st.source)
 
     # -- helpers ------------------------------------------------------------------------
     def _collect_comments(self) -> dict[int, str]:
@@ -261,6 +261,7 @@ class ModelBuilder:
         row, col = node.start_point
         if row >= len(lines):
             return ""
+        col = len(lines[row].encode("utf-8")[:col].decode("utf-8", errors="ignore"))
         found = [lines[row][:col]] if "{" in lines[row][:col] else []
         row -= 1
         while row >= 0:

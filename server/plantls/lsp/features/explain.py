@@ -19,6 +19,7 @@ from plantls.ai.explain import (
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.language import Language
+from plantls.core.positions import split_lines
 from plantls.lsp import convert
 from plantls.lsp.features.model_status import feature
 
@@ -112,7 +113,7 @@ class _Fixes:
 
 def fix_action(doc: Document, fix: Fix, lsp_diag: types.Diagnostic | None) -> types.CodeAction:
     """The verified fix as a quick fix, tagged as model-generated."""
-    lines = doc.text.split("\n")
+    lines = split_lines(doc.text)
     end_line = fix.last_line
     rng = types.Range(
         start=types.Position(line=fix.first_line, character=0),
