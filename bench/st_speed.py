@@ -11,6 +11,12 @@ noisy machine:
 * **plantls**: :func:`plantls.cli.check.check_paths`, the whole ``plantls check`` path in
   process (read, TwinCAT extraction, dialect handling, parse, index, name resolution, every
   rule), without the interpreter start-up and the report formatting;
+* **plantls, cache written** and **plantls, warm cache**: the same with the result cache
+  (``cli/cache.py``) in a scratch folder: a first run over an empty cache (checks every
+  file and writes the cache), then a second run over the unchanged files (reads and indexes
+  every file, ST files parsed, computes the keys, takes every file's findings from the
+  cache), as a second ``plantls check`` in CI or pre-commit would; the warm run's findings
+  are compared with the uncached run's;
 * **plantls --jobs N** (wall time), when the CLI has ``--jobs``;
 * **blark** (a peer): ``blark.parse.parse`` on each file (its TwinCAT loader for XML files,
   its parser on the text for the others), the grammar compiled before timing.
@@ -35,14 +41,17 @@ import inspect
 import io
 import json
 import logging
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
+from plantls.cli import cache as result_cache  # noqa: E402
 from plantls.cli.check import check_paths  # noqa: E402
 from plantls.core.documents import decode_text  # noqa: E402
 from plantls.core.settings import Settings  # noqa: E402
@@ -90,6 +99,21 @@ def time_plantls(corpus: Path, files: list[Path]) -> tuple[float, int]:
     if len(results) != len(files):
         raise SystemExit(f"plantls checked {len(results)} files, expected {len(files)}")
     return elapsed, sum(len(r.diagnostics) for r in results)
+
+
+def time_plantls_cached(
+    corpus: Path, files: list[Path], folder: Path
+) -> tuple[float, list[object]]:
+    """CPU seconds of ``check_paths`` with the result cache in ``folder`` (opening the cache
+    and, as in a fresh process, hashing plantls's own sources are timed), and the findings."""
+    result_cache._CODE_DIGEST = None
+    t0 = time.process_time()
+    cache = result_cache.ResultCache(folder, Settings())
+    results = check_paths([corpus], Settings(), cache=cache)
+    elapsed = time.process_time() - t0
+    if len(results) != len(files):
+        raise SystemExit(f"plantls checked {len(results)} files, expected {len(files)}")
+    return elapsed, [(r.path, r.diagnostics) for r in results]
 
 
 def time_plantls_jobs(corpus: Path, jobs: int) -> float | None:
@@ -149,18 +173,33 @@ def main(argv: list[str] | None = None) -> int:
     # warm up: imports, the grammar, the rule registry
     time_bare(files)
     time_plantls(corpus, files)
-    bare, grammar, plantls = [], [], []
+    bare, grammar, plantls, cold_cached, warm = [], [], [], [], []
     findings = 0
-    for _ in range(args.repeat):
-        gc.collect()
-        bare.append(time_bare(files))
-        gc.collect()
-        grammar.append(time_bare_grammar(texts))
-        gc.collect()
-        elapsed, findings = time_plantls(corpus, files)
-        plantls.append(elapsed)
+    expected = [(r.path, r.diagnostics) for r in check_paths([corpus], Settings())]
+    scratch = Path(tempfile.mkdtemp(prefix="plantls-bench-cache-"))
+    try:
+        for _ in range(args.repeat):
+            gc.collect()
+            bare.append(time_bare(files))
+            gc.collect()
+            grammar.append(time_bare_grammar(texts))
+            gc.collect()
+            elapsed, findings = time_plantls(corpus, files)
+            plantls.append(elapsed)
+            shutil.rmtree(scratch / "cache", ignore_errors=True)
+            gc.collect()
+            cold_cached.append(time_plantls_cached(corpus, files, scratch / "cache")[0])
+            gc.collect()
+            elapsed, found = time_plantls_cached(corpus, files, scratch / "cache")
+            stats = result_cache.LAST_STATS
+            if found != expected or stats.hits != len(files):
+                raise SystemExit(f"the warm run differs or missed the cache ({stats})")
+            warm.append(elapsed)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     gc.collect()
     bare_s, grammar_s, plantls_s = (statistics.median(x) for x in (bare, grammar, plantls))
+    cold_cached_s, warm_s = statistics.median(cold_cached), statistics.median(warm)
     jobs_s = time_plantls_jobs(corpus, args.jobs) if args.jobs >= 0 else None
 
     out: dict[str, object] = {
@@ -172,10 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         "plantls_s": plantls_s,
         "plantls_vs_bare": plantls_s / bare_s,
         "plantls_vs_bare_grammar_text": plantls_s / grammar_s,
+        "plantls_cache_written_s": cold_cached_s,
+        "plantls_warm_cache_s": warm_s,
+        "plantls_cache_written_vs_bare": cold_cached_s / bare_s,
+        "plantls_warm_cache_vs_bare": warm_s / bare_s,
         "lines_per_s": {
             "bare": lines / bare_s,
             "bare_grammar_text": lines / grammar_s,
             "plantls": lines / plantls_s,
+            "plantls_warm_cache": lines / warm_s,
         },
     }
     if jobs_s is not None:
@@ -208,6 +252,14 @@ def main(argv: list[str] | None = None) -> int:
         f"  plantls check                  : {plantls_s:6.3f} s CPU  "
         f"{lps['plantls']:>10,.0f} lines/s"
     )
+    print(
+        f"  plantls check, cache written   : {cold_cached_s:6.3f} s CPU  "
+        f"{lines / cold_cached_s:>10,.0f} lines/s"
+    )
+    print(
+        f"  plantls check, warm cache      : {warm_s:6.3f} s CPU  "
+        f"{lps['plantls_warm_cache']:>10,.0f} lines/s"
+    )
     if jobs_s is not None:
         print(
             f"  plantls check --jobs {args.jobs or 'auto'}         : {jobs_s:6.3f} s wall "
@@ -215,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"  plantls / bare (files on disk) : {plantls_s / bare_s:.2f}x  (target <= 3x)")
     print(f"  plantls / bare (grammar text)  : {plantls_s / grammar_s:.2f}x")
+    print(f"  cache written / bare           : {cold_cached_s / bare_s:.2f}x")
+    print(f"  warm cache / bare              : {warm_s / bare_s:.2f}x")
     if "blark" in out:
         b = out["blark"]
         assert isinstance(b, dict)

@@ -26,6 +26,12 @@ passes them) or given on standard input is checked against its project: the file
 folder of the nearest ``plantls.toml`` / ``pyproject.toml`` with ``[tool.plantls]`` above it,
 or, with no config file, the files next to it (not below: ``plantls check /tmp/x.st`` must
 not index all of ``/tmp``). Only the files named are reported.
+
+Cache. With a :class:`~plantls.cli.cache.ResultCache` (the CLI's default, see
+``cli/cache.py``), every file is still read and indexed (ST files parsed), then each file's
+key is computed from its text, the settings and what it depends on; files whose findings are
+in the cache are not checked, the others are (in parallel with ``--jobs``), and the parent
+process writes their findings to the cache at the end.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from plantls.cli.cache import ResultCache
 from plantls.core.baseline import entries_for, fingerprints, path_key
 from plantls.core.diagnostics import Diagnostic, Severity
 from plantls.core.documents import Document, decode_text, path_to_uri
@@ -79,6 +86,8 @@ def _roots(paths: list[Path]) -> list[Path]:
 class _WorkerState:
     workspace: Workspace
     docs: list[Document]
+    todo: list[int] | None = None
+    """Indexes into ``docs`` of the files to check (None: all of them)."""
 
 
 _STATE: _WorkerState | None = None
@@ -120,16 +129,20 @@ def _index(paths: list[Path], files: list[Path], settings: Settings) -> _WorkerS
     return _WorkerState(workspace, [workspace.add_file(f) for f in files])
 
 
-def _init_worker(paths: list[Path], files: list[Path], settings: Settings) -> None:
+def _init_worker(
+    paths: list[Path], files: list[Path], settings: Settings, todo: list[int] | None = None
+) -> None:
     """Spawned worker: index the whole workspace once."""
     global _STATE
     _STATE = _index(paths, files, settings)
+    _STATE.todo = todo
 
 
 def _check_slice(bounds: tuple[int, int]) -> list[list[Diagnostic]]:
     state = _STATE
     assert state is not None, "worker has no workspace"
-    return [state.workspace.diagnostics(doc) for doc in state.docs[bounds[0] : bounds[1]]]
+    todo = state.todo if state.todo is not None else range(len(state.docs))
+    return [state.workspace.diagnostics(state.docs[i]) for i in todo[bounds[0] : bounds[1]]]
 
 
 def _slices(count: int, jobs: int) -> list[tuple[int, int]]:
@@ -177,47 +190,85 @@ def _bring_indexes_up_to_date(state: _WorkerState) -> None:
 
 
 def check_paths(
-    paths: list[Path], settings: Settings, jobs: int = 1, start_method: str | None = None
+    paths: list[Path],
+    settings: Settings,
+    jobs: int = 1,
+    start_method: str | None = None,
+    cache: ResultCache | None = None,
 ) -> list[FileResult]:
-    """Index every file under ``paths`` (so names resolve across files), then check each."""
+    """Index every file under ``paths`` (so names resolve across files), then check each
+    (taking the findings of unchanged files from ``cache`` when one is given)."""
     with _few_collections():
-        return _check_paths(paths, settings, jobs, start_method)
+        return _check_paths(paths, settings, jobs, start_method, cache)
 
 
 def _check_paths(
-    paths: list[Path], settings: Settings, jobs: int, start_method: str | None
+    paths: list[Path],
+    settings: Settings,
+    jobs: int,
+    start_method: str | None,
+    cache: ResultCache | None,
 ) -> list[FileResult]:
     global _STATE
     files = list(iter_files(paths))
-    jobs = min(effective_jobs(jobs), len(files))
     method = start_method or _start_method()
+    found: list[list[Diagnostic] | None] = [None] * len(files)
+    keys: list[str | None] = [None] * len(files)
+    state: _WorkerState | None = None
+    if cache is not None:
+        state = _index(paths, files, settings)
+        _bring_indexes_up_to_date(state)  # the keys read the indexes
+        cache.begin(state.workspace)
+        for i, doc in enumerate(state.docs):
+            keys[i] = cache.key(doc)
+            found[i] = cache.get(doc, keys[i])
+    todo = [i for i, f in enumerate(found) if f is None]
+    jobs = min(effective_jobs(jobs), len(todo))
     if jobs <= 1:
-        state = _index(paths, files, settings)
-        found = [state.workspace.diagnostics(doc) for doc in state.docs]
+        if state is None:
+            state = _index(paths, files, settings)
+        for i in todo:
+            found[i] = state.workspace.diagnostics(state.docs[i])
     elif method == "fork":
-        state = _index(paths, files, settings)
-        _bring_indexes_up_to_date(state)
+        if state is None:
+            state = _index(paths, files, settings)
+            _bring_indexes_up_to_date(state)
+        state.todo = todo
         _STATE = state  # inherited by the forked workers
         gc.freeze()  # the workers' collector leaves the inherited pages alone (copy-on-write)
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(jobs, mp_context=context) as ex:
-                parts = ex.map(_check_slice, _slices(len(files), jobs))
-                found = [d for part in parts for d in part]
+                parts = ex.map(_check_slice, _slices(len(todo), jobs))
+                checked = [d for part in parts for d in part]
         finally:
             _STATE = None
+            state.todo = None
             gc.unfreeze()
+        for i, d in zip(todo, checked, strict=True):
+            found[i] = d
     else:
         with ProcessPoolExecutor(
             jobs,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(paths, files, settings),
+            initargs=(paths, files, settings, todo),
         ) as ex:
-            found = [d for part in ex.map(_check_slice, _slices(len(files), jobs)) for d in part]
-        # the parent reads the files too, for the text and the fingerprints
-        state = _WorkerState(Workspace(settings=settings), [read_document(f) for f in files])
-    return [_result(f, doc, d) for f, doc, d in zip(files, state.docs, found, strict=True)]
+            parts = ex.map(_check_slice, _slices(len(todo), jobs))
+            checked = [d for part in parts for d in part]
+        for i, d in zip(todo, checked, strict=True):
+            found[i] = d
+        if state is None:
+            # the parent reads the files too, for the text and the fingerprints
+            state = _WorkerState(Workspace(settings=settings), [read_document(f) for f in files])
+    if cache is not None:
+        for i in todo:
+            cache.put(state.docs[i], keys[i], found[i] or [])
+        cache.save()
+    return [
+        _result(f, doc, d or [])
+        for f, doc, d in zip(files, state.docs, found, strict=True)
+    ]
 
 
 # -- standard input ----------------------------------------------------------------------

@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="check standard input as if it were the file PATH (its project, or the PATHs "
         "given, are indexed from disk around it)",
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, without reading or writing the cache (also PLANTLS_NO_CACHE=1)",
+    )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the findings of unchanged files in DIR (default: .plantls_cache)",
+    )
     # OpenDSS: also run the engine (in a scratch folder, with a time limit)
     check.add_argument(
         "--engine", action="store_true", help="also run OpenDSS scripts through the engine"
@@ -128,7 +139,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         data = sys.stdin.buffer.read()
         results = [check.check_text(args.stdin_filename, data, settings, args.paths)]
     else:
-        results = check.check_paths(args.paths, settings, jobs=args.jobs)
+        from plantls.cli import cache as result_cache
+
+        cache = None
+        if not args.no_cache and not result_cache.disabled_by_env():
+            folder = args.cache_dir or Path(result_cache.DEFAULT_DIR)
+            cache = result_cache.ResultCache(folder, settings)
+        results = check.check_paths(args.paths, settings, jobs=args.jobs, cache=cache)
 
     if args.baseline is not None:
         from plantls.core.baseline import read_baseline
