@@ -190,19 +190,30 @@ def test_settings_invalidate(project: Path, capsys: pytest.CaptureFixture[str]) 
 def test_corrupt_cache_is_ignored(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first, _ = run(capsys, str(project))
     (written,) = cache_files(Path(".plantls_cache"))
-    for garbage in ("{not json", "[]", '{"format": 1, "entries": []}', "\x00\xff"):
-        written.write_text(garbage, encoding="latin-1")
+    intact = written.read_bytes()
+    damaged = [
+        b"{not json",
+        b"[]",
+        b"\x00\xff",
+        intact[: len(intact) // 2],  # truncated
+        intact.replace(b"ST201", b"ST202", 1),  # altered: the digest no longer matches
+        result_cache.file_bytes({"x": 1}).replace(b'"format": 1', b'"format": 99'),
+    ]
+    for garbage in damaged:
+        written.write_bytes(garbage)
         out, err = run(capsys, str(project))
         assert out == first and "Traceback" not in err
         assert stats().hits == 0
-    # entries with the right key but broken findings
+    # intact files whose entries have the right key but the wrong shape
     run(capsys, str(project))
-    data = json.loads(written.read_text())
-    for entry in data["entries"].values():
-        entry["findings"] = [["ST201", "x", [0, 0], 3, "plantls", [], None]]
-    written.write_text(json.dumps(data))
-    out, _ = run(capsys, str(project))
-    assert out == first and stats().hits == 0
+    entries = result_cache.parse_file(written.read_bytes())
+    assert entries is not None
+    for bad in ([["ST201", "x", [0, 0], 3, "plantls", [], None]], [["ST201"]], {"a": 1}, None):
+        for entry in entries.values():
+            entry["findings"] = bad
+        written.write_bytes(result_cache.file_bytes(entries))
+        out, _ = run(capsys, str(project))
+        assert out == first and stats().hits == 0
 
 
 def test_no_cache_writes_nothing(

@@ -3,7 +3,8 @@
 Where. ``.plantls_cache/`` in the current directory (``--cache-dir DIR`` elsewhere;
 ``--no-cache`` or ``PLANTLS_NO_CACHE=1`` to turn it off). The folder holds a ``.gitignore``
 (``*``), a ``CACHEDIR.TAG`` and one JSON file per plantls build and settings,
-``<version>/<settings digest>.json``, mapping absolute file paths to entries. Nothing is
+``<version>/<settings digest>.json``, mapping file URIs to entries (a header line holds the
+format and a SHA-256 of the rest, so a truncated or altered file is ignored). Nothing is
 written anywhere else. Writes go to a temporary file that replaces the old one
 (``os.replace``), so a reader sees the old or the new file, never half of one. An entry or a
 file that cannot be read or does not have the expected shape is ignored (the file is checked
@@ -213,6 +214,32 @@ def decode(data: Any) -> list[Diagnostic]:
     return out
 
 
+def file_bytes(entries: dict[str, Any]) -> bytes:
+    """A cache file: a header line (format, digest of the rest), then the entries as JSON."""
+    body = json.dumps(entries, separators=(",", ":")).encode("ascii")
+    header = json.dumps({"format": FORMAT, "sha256": hashlib.sha256(body).hexdigest()})
+    return header.encode("ascii") + b"\n" + body
+
+
+def parse_file(data: bytes) -> dict[str, Any] | None:
+    """The entries of a cache file; None when it is not one, or not intact."""
+    header, newline, body = data.partition(b"\n")
+    if not newline:
+        return None
+    try:
+        meta = json.loads(header)
+        if (
+            not isinstance(meta, dict)
+            or meta.get("format") != FORMAT
+            or meta.get("sha256") != hashlib.sha256(body).hexdigest()
+        ):
+            return None
+        entries = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return entries if isinstance(entries, dict) else None
+
+
 # -- dependencies ---------------------------------------------------------------------------
 
 
@@ -340,15 +367,11 @@ class ResultCache:
     def _load(self) -> None:
         try:
             with self.path.open("rb") as f:
-                data = json.loads(f.read())
-        except (OSError, ValueError):
+                entries = parse_file(f.read())
+        except OSError:
             return
-        if (
-            isinstance(data, dict)
-            and data.get("format") == FORMAT
-            and isinstance(data.get("entries"), dict)
-        ):
-            self._entries = data["entries"]
+        if entries is not None:
+            self._entries = entries
 
     def begin(self, workspace: Workspace) -> None:
         """Start a run over ``workspace`` (its indexes built: keys read them)."""
@@ -426,8 +449,8 @@ class ResultCache:
             tmp = self.path.with_name(f".tmp-{os.getpid()}-{secrets.token_hex(4)}.json")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump({"format": FORMAT, "entries": entries}, f, separators=(",", ":"))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(file_bytes(entries))
                 os.replace(tmp, self.path)
             except BaseException:
                 with contextlib.suppress(OSError):
