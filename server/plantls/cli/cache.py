@@ -100,7 +100,8 @@ _CODE_DIGEST: str | None = None
 
 
 def code_digest() -> str:
-    """A digest of plantls's source files and of the ST grammar's files (path, size, mtime)."""
+    """A digest of plantls's source files, of the ST grammar's files (path, size, mtime) and
+    of the versions of the libraries findings depend on (parsers, schema validation)."""
     global _CODE_DIGEST
     if _CODE_DIGEST is not None:
         return _CODE_DIGEST
@@ -126,6 +127,13 @@ def code_digest() -> str:
                     digest.update(f"{path.name} {st.st_size} {st.st_mtime_ns}".encode())
     except (ImportError, OSError):
         digest.update(b"no grammar")
+    from importlib import metadata
+
+    for dist in ("ruamel.yaml", "jsonschema"):  # the grammar and tree-sitter: above
+        try:
+            digest.update(f"{dist} {metadata.version(dist)}".encode())
+        except (metadata.PackageNotFoundError, ValueError):
+            digest.update(f"{dist} ?".encode())
     _CODE_DIGEST = digest.hexdigest()
     return _CODE_DIGEST
 
