@@ -27,9 +27,70 @@ PROGRAM PUBLIC P  END_PROGRAM XSTRING[3] STRING[] FUNCTION_BLOCKFINAL
         (dialect._ARRAY_STAR, ("ARRAY",), 0),
         (dialect._BLOCK_TOKEN, dialect._BLOCK_WORDS, 0),
         (dialect._DECL_REGION, ("VAR", "STRUCT", "TYPE", "END_"), 0),
+        (
+            dialect._DECL_REGION,
+            ("VAR", "STRUCT", "TYPE", "END_VAR", "END_STRUCT", "END_TYPE"),
+            0,
+        ),
+        (dialect._UNION, ("END_UNION", "UNION"), 0),
+        (dialect._END_STRUCT, ("END_STRUCT",), 0),
+        (dialect._CLASS, ("END_CLASS", "CLASS"), 0),
+        (dialect._EMPTY_STRUCT, ("STRUCT", "UNION"), 0),
+        (dialect._EDGE, ("BOOL",), 0),
+        (dialect._AT_ADDRESS, ("AT",), 0),
+        (dialect._CONFIGURATION, ("CONFIGURATION",), 0),
     ],
 )
 def test_same_matches_as_finditer(pattern, words, back) -> None:
     for text in (TEXT, TEXT.upper(), TEXT * 3, ""):
         expected = [m.span() for m in pattern.finditer(text)]
         assert [m.span() for m in dialect._matches_at(pattern, text, words, back)] == expected
+
+
+MORE = """TYPE ST_A EXTENDS ST_B :
+STRUCT
+    x : INT;
+END_STRUCT
+END_TYPE
+TYPE U : UNION a : INT; END_UNION END_TYPE TYPE E : STRUCT END_STRUCT; END_TYPE
+  ACTION A1:
+  bOut S= bIn; bOut R= TRUE; x := a S=b;
+END_ACTION
+CLASS C END_CLASS SUBCLASS MYCLASS
+FUNCTION F1
+FUNCTION F2 : STRING(80)
+  METHOD M : WSTRING (10)
+VAR_INPUT b : BOOL R_EDGE; c : BOOL  F_EDGE; END_VAR
+VAR x AT %IX1.0 : BOOL; AT %QX0.1 : BOOL; y AT %I* : INT; END_VAR
+  AT %MW3 : WORD;
+INITIAL_STEP S1: END_STEP
+  STEP S2 : END_STEP TRANSITION FROM S1 TO S2 := TRUE; END_TRANSITION
+CONFIGURATION Cfg TASK T (INTERVAL := T#10MS); PROGRAM P WITH T : Main; END_CONFIGURATION
+"""
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (dialect._SET_RESET, ("S=", "R=")),
+        (dialect._RETURN_STRING_LENGTH, ("FUNCTION", "METHOD", "PROPERTY")),
+        (dialect._ACTION, ("ACTION",)),
+        (dialect._FUNC_HEADER, ("FUNCTION",)),
+        (dialect._TYPE_EXTENDS, ("EXTENDS",)),
+        (dialect._ANON_AT, ("%",)),
+        (dialect._SFC, ("STEP", "TRANSITION")),
+    ],
+)
+def test_line_matches_same_as_finditer(pattern, words) -> None:
+    for text in (MORE, MORE.upper(), MORE.replace("\n", "\r\n"), TEXT.upper(), MORE * 2, ""):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in dialect._line_matches(pattern, text, words)] == expected
+
+
+def test_bounded_matches_same_as_finditer() -> None:
+    text = MORE.upper() * 2
+    for pos, endpos in ((0, len(text)), (10, 200), (37, 38), (100, len(text) - 5)):
+        for pattern, words in ((dialect._FB_ARGS, (":", "OF")), (dialect._EDGE, ("BOOL",))):
+            expected = [m.span() for m in pattern.finditer(text, pos, endpos)]
+            found = dialect._matches_at(pattern, text, words, pos=pos, endpos=endpos)
+            assert [m.span() for m in found] == expected

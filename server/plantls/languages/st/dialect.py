@@ -418,28 +418,60 @@ def _kw(pattern: str) -> re.Pattern[str]:
 
 
 def _matches_at(
-    pattern: re.Pattern[str], text: str, words: tuple[str, ...], back: int = 0
+    pattern: re.Pattern[str],
+    text: str,
+    words: tuple[str, ...],
+    back: int = 0,
+    pos: int = 0,
+    endpos: int | None = None,
 ) -> Iterator[re.Match[str]]:
-    """The matches of ``pattern.finditer(text)``, for a pattern whose every match starts at
-    an occurrence of one of ``words`` (or up to ``back`` characters before one).
+    """The matches of ``pattern.finditer(text, pos, endpos)``, for a pattern whose every
+    match starts at an occurrence of one of ``words`` (or up to ``back`` characters before
+    one).
 
     The words are found with ``str.find`` and the pattern is tried only there: a regex that
     starts with a lookahead or ``\\b`` has no literal prefix, so ``finditer`` would try it
     at every character of the text. Lookbehinds and ``\\b`` see the whole text either way.
     """
+    end = len(text) if endpos is None else endpos
     starts: set[int] = set()
+    for word in words:
+        i = text.find(word, pos, end)
+        while i != -1:
+            for k in range(max(pos, i - back), i + 1):
+                starts.add(k)
+            i = text.find(word, i + 1, end)
+    return _matches_from(pattern, text, starts, end)
+
+
+def _line_matches(
+    pattern: re.Pattern[str], text: str, words: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)`` for a line-anchored pattern (``^`` in
+    MULTILINE mode) whose every match starts at the beginning of a line that holds one of
+    ``words`` after it: the pattern is tried only at the starts of those lines (a ``^``
+    pattern has no literal prefix, so ``finditer`` would try it at every character)."""
+    starts: set[int] = set()
+    rfind = text.rfind
     for word in words:
         i = text.find(word)
         while i != -1:
-            for k in range(max(0, i - back), i + 1):
-                starts.add(k)
+            starts.add(rfind("\n", 0, i) + 1)
             i = text.find(word, i + 1)
+    return _matches_from(pattern, text, starts, len(text))
+
+
+def _matches_from(
+    pattern: re.Pattern[str], text: str, starts: set[int], end: int
+) -> Iterator[re.Match[str]]:
+    """The matches ``finditer`` would give, tried only at ``starts`` (every possible match
+    start must be among them); a match hides the ones that start inside it."""
     done = 0
     match = pattern.match
     for i in sorted(starts):
         if i < done:
             continue
-        m = match(text, i)
+        m = match(text, i, end)
         if m is not None:
             yield m
             done = m.end() if m.end() > m.start() else m.start() + 1
@@ -561,7 +593,7 @@ def set_reset(src: Source) -> None:
     """Set/reset assignments ``x S= cond;`` and ``x R= cond;`` (CODESYS, TwinCAT): ``S=`` and
     ``R=`` are written as ``:=``, so the tree holds an ``assignment_statement``."""
     edits: list[Edit] = []
-    for m in _SET_RESET.finditer(src.upper):
+    for m in _line_matches(_SET_RESET, src.upper, ("S=", "R=")):
         if m.group(1).upper() not in _STATEMENT_WORDS:
             edits.append((m.start(2), m.end(2), ":="))
     src.apply(edits)
@@ -578,7 +610,8 @@ def return_string_lengths(src: Source) -> None:
     (a parenthesised expression), so the length of a returned string is blanked; the tree
     shows ``STRING``. A gap in the grammar that no rewrite can bridge without losing it."""
     src.apply(
-        src.blank_edit(m.start(1), m.end(1)) for m in _RETURN_STRING_LENGTH.finditer(src.upper)
+        src.blank_edit(m.start(1), m.end(1))
+        for m in _line_matches(_RETURN_STRING_LENGTH, src.upper, ("FUNCTION", "METHOD", "PROPERTY"))
     )
 
 
@@ -591,7 +624,7 @@ def actions(src: Source) -> None:
     written as ``METHOD`` (same width) and the colon blanked, so an action parses as a
     ``method_declaration`` named ``A``."""
     edits: list[Edit] = []
-    for m in _ACTION.finditer(src.upper):
+    for m in _line_matches(_ACTION, src.upper, ("ACTION",)):
         edits.append((m.start(2), m.end(2), "METHOD"))
         if m.group(4):
             edits.append(src.blank_edit(m.end(4) - 1, m.end(4)))
@@ -619,7 +652,7 @@ def unions(src: Source) -> None:
     """``UNION`` ... ``END_UNION`` (TwinCAT): written as ``STRUCT`` ... ``END_STRUCT`` when
     the line has room (the longer keyword takes the following blanks or the line end)."""
     edits: list[Edit] = []
-    for m in _UNION.finditer(src.upper):
+    for m in _matches_at(_UNION, src.upper, ("END_UNION", "UNION")):
         new = "END_STRUCT" if m.group(1).upper() == "END_UNION" else "STRUCT"
         e = src.write_edit(m.start(), m.end(), new)
         if e is not None:
@@ -636,7 +669,7 @@ def struct_semicolons(src: Source) -> None:
     is written after it."""
     edits: list[Edit] = []
     code = src.upper
-    for m in _END_STRUCT.finditer(code):
+    for m in _matches_at(_END_STRUCT, code, ("END_STRUCT",)):
         nxt = _NEXT_CODE.search(code, m.end())
         if nxt is not None and nxt.group() == ";":
             continue
@@ -729,7 +762,7 @@ def function_return_types(src: Source) -> None:
     ``generic_type`` ``ANY``."""
     edits: list[Edit] = []
     code = src.upper
-    for m in _FUNC_HEADER.finditer(code):
+    for m in _line_matches(_FUNC_HEADER, code, ("FUNCTION",)):
         nxt = _NEXT_CODE.search(code, m.end())
         if nxt is not None and nxt.group() == ":":
             continue
@@ -750,7 +783,7 @@ def classes(src: Source) -> None:
     keyword goes at the end of the line before ``CLASS``, so a class on the file's first
     line stays a syntax error."""
     edits: list[Edit] = []
-    for m in _CLASS.finditer(src.upper):
+    for m in _matches_at(_CLASS, src.upper, ("END_CLASS", "CLASS")):
         before = src.code[src.line_start(m.start()) : m.start()]
         if m.group(1).upper() == "CLASS" and before.strip():
             continue
@@ -944,7 +977,9 @@ def _regions(code: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     stack: list[str] = []
     prev = 0
-    for m in _matches_at(_DECL_REGION, code, ("VAR", "STRUCT", "TYPE", "END_")):
+    for m in _matches_at(
+        _DECL_REGION, code, ("VAR", "STRUCT", "TYPE", "END_VAR", "END_STRUCT", "END_TYPE")
+    ):
         if stack:
             out.append((prev, m.start(), "var" if stack[-1] == "VAR" else "field"))
         word = m.group(1).upper()
@@ -1019,6 +1054,8 @@ def _initializer_ok(text: str, context: str) -> bool:
     s = text.strip()
     if not s:
         return False
+    if "," not in s and "[" not in s and ":=" not in s and "=>" not in s:
+        return True  # a plain expression (the common case, decided without regexes)
     if len(_split_top(s)) > 1:
         return False
     if _is_expression(s):
@@ -1098,6 +1135,8 @@ def fb_init_arguments(src: Source) -> None:
     edits: list[Edit] = []
     code = src.upper
     for start, end, _context in src.regions():
+        if code.find("(", start, end) == -1 and code.find("[", start, end) == -1:
+            continue  # every match ends at a bracket
         for m in _FB_ARGS.finditer(code, start, end):
             word = m.group(1).upper()
             if word in _NOT_FB_TYPES or word in _ELEMENTARY:
@@ -1129,7 +1168,10 @@ _TYPE_EXTENDS = _kw(r"^([ \t]*(?:TYPE[ \t]+)?[A-Za-z_]\w*)[ \t]+(EXTENDS[ \t]+[\
 def type_extends(src: Source) -> None:
     """Structures that extend another, ``TYPE S EXTENDS Base :`` (TwinCAT): ``EXTENDS Base``
     is blanked; the tree holds the structure's own fields."""
-    src.apply(src.blank_edit(m.start(2), m.end(2)) for m in _TYPE_EXTENDS.finditer(src.upper))
+    up = src.upper
+    src.apply(
+        src.blank_edit(m.start(2), m.end(2)) for m in _line_matches(_TYPE_EXTENDS, up, ("EXTENDS",))
+    )
 
 
 _EMPTY_STRUCT = _kw(r"\b(STRUCT|UNION)(\s*)(?=END_(?:STRUCT|UNION)\b)")
@@ -1140,7 +1182,7 @@ def empty_structs(src: Source) -> None:
     """An empty ``STRUCT END_STRUCT`` (TwinCAT allows it; the grammar wants a field): a
     synthetic field ``_ : BOOL;`` is written after ``STRUCT``."""
     edits: list[Edit] = []
-    for m in _EMPTY_STRUCT.finditer(src.upper):
+    for m in _matches_at(_EMPTY_STRUCT, src.upper, ("STRUCT", "UNION")):
         e = src.write_edit(m.end(1), m.end(1), " _ : BOOL;")
         if e is not None:
             edits.append(e)
@@ -1164,7 +1206,8 @@ _EDGE = _kw(r"\b(BOOL)([ \t]+)([RF]_EDGE)\b")
 @needs("_EDGE")
 def edge_qualifiers(src: Source) -> None:
     """Edge-detecting inputs, ``x : BOOL R_EDGE;`` (IEC): ``R_EDGE``/``F_EDGE`` blanked."""
-    src.apply(src.blank_edit(m.start(3), m.end(3)) for m in _EDGE.finditer(src.upper))
+    up = src.upper
+    src.apply(src.blank_edit(m.start(3), m.end(3)) for m in _matches_at(_EDGE, up, ("BOOL",)))
 
 
 _ADDRESS = re.compile(r"%[A-Za-z]*[\d*][\d.*]*")
@@ -1187,11 +1230,11 @@ def direct_addresses(src: Source) -> None:
     edits: list[Edit] = []
     code = src.upper
     at_spans = []
-    for m in _AT_ADDRESS.finditer(code):
+    for m in _matches_at(_AT_ADDRESS, code, ("AT",)):
         at_spans.append((m.start(1), m.end(1)))
         if not _GOOD_ADDRESS.fullmatch(m.group(1)):
             edits.append(src.blank_edit(m.start(), m.end()))
-    for m in _ANON_AT.finditer(code):
+    for m in _line_matches(_ANON_AT, code, ("%",)):
         if len(m.group(1)) >= 2:
             edits.append((m.start(2) - 2, m.start(2) - 1, "_"))
     declared = {s for s, _ in at_spans}
@@ -1241,7 +1284,9 @@ def sfc_text(src: Source) -> None:
     up = src.upper
     if "END_STEP" not in up and "END_TRANSITION" not in up:
         return  # _SFC cannot match
-    edits = [src.blank_edit(m.start(), m.end()) for m in _SFC.finditer(up)]
+    edits = [
+        src.blank_edit(m.start(), m.end()) for m in _line_matches(_SFC, up, ("STEP", "TRANSITION"))
+    ]
     src.apply(edits)
 
 
@@ -1255,7 +1300,7 @@ def configuration_resources(src: Source) -> None:
     resource): a synthetic ``RESOURCE _ ON _`` ... ``END_RESOURCE`` is written around them,
     the form the grammar takes."""
     edits: list[Edit] = []
-    for m in _CONFIGURATION.finditer(src.upper):
+    for m in _matches_at(_CONFIGURATION, src.upper, ("CONFIGURATION",)):
         if "RESOURCE" in m.group():
             continue
         task = _DIRECT_TASK.search(m.group())
