@@ -269,6 +269,7 @@ class Typer:
         self._types: dict[int, StType | None] = {}
         self._consts: dict[int, Number | None] = {}
         self._decls: dict[tuple[int, int], StType | None] = {}
+        self._scopes: dict[int, Pou | None] = {}
         self._original: LineIndex | None = None
 
     # -- declarations --------------------------------------------------------------------
@@ -344,7 +345,15 @@ class Typer:
         return None
 
     def scope_of(self, decl: VarDecl) -> Pou | None:
-        """The POU that declares a variable (None for globals, fields and enum values)."""
+        """The POU that declares a variable (None for globals, fields and enum values);
+        cached per declaration (the index does not change during one analysis)."""
+        key = id(decl)
+        if key in self._scopes:
+            return self._scopes[key]
+        found = self._scopes[key] = self._scope_of(decl)
+        return found
+
+    def _scope_of(self, decl: VarDecl) -> Pou | None:
         if decl.section in ("VAR_GLOBAL", "FIELD", "ENUM") or not decl.owner:
             return None
         head, _, member = decl.owner.partition(".")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import ClassVar
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.rules import Rule
 from plantls.languages.st.analysis import StAnalysis
 from plantls.languages.st.model import Pou
-from plantls.languages.st.syntax import walk
+from plantls.languages.st.syntax import ts_language, walk
 
 
 class StRule(Rule):
@@ -34,6 +35,74 @@ def pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
         nodes = [n for stmt in pou.body for n in walk(stmt)]
         cache[id(pou)] = nodes
     return nodes
+
+
+BODY_NODE_TYPES = frozenset(
+    {
+        "assignment_statement",
+        "binary_expression",
+        "index_expression",
+        "typed_literal",
+        "call_expression",
+        "if_statement",
+        "elsif_clause",
+        "while_statement",
+        "repeat_statement",
+        "case_statement",
+        "for_statement",
+        "return_statement",
+        "exit_statement",
+        "continue_statement",
+    }
+)
+"""The node types :func:`typed_pou_nodes` serves: what the type-site collector and the
+control-flow rules look for in bodies."""
+
+
+@cache
+def _body_query() -> Query:
+    """The query for :data:`BODY_NODE_TYPES` (compiled once per process)."""
+    source = "[" + " ".join(f"({kind})" for kind in sorted(BODY_NODE_TYPES)) + "] @n"
+    return Query(ts_language(), source)
+
+
+def typed_pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
+    """The nodes of :data:`BODY_NODE_TYPES` inside a POU's statements, in document order:
+    :func:`pou_nodes` filtered by type, found by a tree-sitter query (in C) instead of a
+    walk over every node, and computed once per analysis."""
+    cache: dict[int, list[Node]] = analysis.memo.setdefault("typed_pou_nodes", {})
+    nodes = cache.get(id(pou))
+    if nodes is None:
+        nodes = []
+        q = _body_query()
+        for stmt in pou.body:
+            found = QueryCursor(q).captures(stmt).get("n")
+            if found:
+                nodes.extend(_in_walk_order(stmt, found))
+        cache[id(pou)] = nodes
+    return nodes
+
+
+def _in_walk_order(stmt: Node, found: list[Node]) -> list[Node]:
+    """Captured nodes in the order :func:`walk` visits them (pre-order).
+
+    Sorting by start, then by end descending, is pre-order when no two captured nodes share
+    both (an ancestor starts no later and ends no earlier than its descendants) and none is
+    empty; in those cases (error recovery) the statement is walked instead."""
+    if len(found) == 1:
+        return found
+    ordered = sorted(found, key=_walk_key)
+    prev = None
+    for node in ordered:
+        key = (node.start_byte, node.end_byte)
+        if key == prev or key[0] == key[1]:
+            return [n for n in walk(stmt) if n.type in BODY_NODE_TYPES]
+        prev = key
+    return ordered
+
+
+def _walk_key(node: Node) -> tuple[int, int]:
+    return (node.start_byte, -node.end_byte)
 
 
 def body_nodes(pou: Pou) -> Iterator[Node]:

@@ -13,7 +13,7 @@ from plantls.core.documents import Document
 from plantls.core.rules import RuleDoc
 from plantls.languages.st.analysis import StAnalysis
 from plantls.languages.st.model import Pou, TypeDecl, VarDecl
-from plantls.languages.st.rules.base import StRule, pou_nodes
+from plantls.languages.st.rules.base import BODY_NODE_TYPES, StRule, pou_nodes, typed_pou_nodes
 from plantls.languages.st.syntax import walk
 
 UNNECESSARY = ("unnecessary",)
@@ -38,6 +38,7 @@ INDEXED_TYPES = frozenset(
     }
 )
 """Node types that :func:`nodes_of_type` serves from one table per analysis."""
+assert INDEXED_TYPES <= BODY_NODE_TYPES
 
 
 def _nodes_by_type(analysis: StAnalysis) -> dict[str, list[tuple[Pou, Node, int]]]:
@@ -48,7 +49,7 @@ def _nodes_by_type(analysis: StAnalysis) -> dict[str, list[tuple[Pou, Node, int]
         get = by_type.get
         seq = 0
         for pou in analysis.model.all_pous():
-            for node in pou_nodes(analysis, pou):
+            for node in typed_pou_nodes(analysis, pou):
                 found = get(node.type)
                 if found is not None:
                     found.append((pou, node, seq))

@@ -21,7 +21,7 @@ from plantls.languages.st import types as T
 from plantls.languages.st.analysis import StAnalysis
 from plantls.languages.st.index import StIndex
 from plantls.languages.st.model import Pou, VarDecl
-from plantls.languages.st.rules.base import StRule, pou_nodes
+from plantls.languages.st.rules.base import BODY_NODE_TYPES, StRule, typed_pou_nodes
 from plantls.languages.st.syntax import walk
 from plantls.languages.st.types import StType, Typer, indices, node_text, typer
 
@@ -35,10 +35,24 @@ class Flow:
     dst: StType
     src: Node
     pou: Pou | None
-    target: str
-    """How messages name the place (``nCount``, ``parameter PT of fbDelay``)."""
+    place: str | Node
+    """The variable's name (``init``), the assigned expression (``assign``) or the formal
+    parameter's name node (``arg``)."""
     kind: str
     """``assign``, ``init`` or ``arg``."""
+    callee: Node | None = None
+    """For ``arg``: the called function or block."""
+
+    @property
+    def target(self) -> str:
+        """How messages name the place (``nCount``, ``parameter PT of fbDelay``): worked out
+        only for the flows a rule reports."""
+        place = self.place
+        if isinstance(place, str):
+            return place
+        if self.kind == "arg" and self.callee is not None:
+            return f"parameter {node_text(place)} of {short(node_text(self.callee))}"
+        return short(node_text(place))
 
 
 @dataclass
@@ -74,6 +88,7 @@ _SITE_KINDS = frozenset(
     }
 )
 """The node types :meth:`_Collector.body` records."""
+assert _SITE_KINDS <= BODY_NODE_TYPES
 
 
 class _Collector:
@@ -90,7 +105,7 @@ class _Collector:
         for pou in model.all_pous():
             for decl in pou.vars.values():
                 self.declaration(decl, pou)
-            self.body(pou_nodes(self.a, pou), pou)
+            self.body(typed_pou_nodes(self.a, pou), pou)
         for gvl in model.gvls.values():
             for decl in gvl.vars.values():
                 self.declaration(decl, None)
@@ -150,7 +165,7 @@ class _Collector:
             return
         dst = self.t.type_of(left, pou)
         if dst is not None:
-            self.sites.flows.append(Flow(dst, right, pou, short(node_text(left)), "assign"))
+            self.sites.flows.append(Flow(dst, right, pou, left, "assign"))
 
     def arguments(self, call: Node, pou: Pou) -> None:
         """Formal input arguments ``Name := value`` of a call with a known callee."""
@@ -166,8 +181,7 @@ class _Collector:
                 continue
             dst = self.param_type(fn, name, pou)
             if dst is not None:
-                target = f"parameter {node_text(name)} of {short(node_text(fn))}"
-                self.sites.flows.append(Flow(dst, value, pou, target, "arg"))
+                self.sites.flows.append(Flow(dst, value, pou, name, "arg", fn))
 
     def param_type(self, fn: Node, name: Node, pou: Pou) -> StType | None:
         """The declared type of a formal input parameter (None for in-outs and unknowns)."""
@@ -653,7 +667,7 @@ class LiteralOutOfRange(StRule):
                     f"{node_text(node)} is out of range for {info.name} ({_range_text(info)})",
                 )
         for flow in s.flows:
-            found = self._flow(analysis, t, flow.dst, flow.src, flow.pou, flow.target)
+            found = self._flow(analysis, t, flow.dst, flow.src, flow.pou, flow)
             if found is not None:
                 yield found
         for decl, elements, pou in s.array_inits:
@@ -670,7 +684,7 @@ class LiteralOutOfRange(StRule):
 
     def _flow(
         self, analysis: StAnalysis, t: Typer, dst: StType, node: Node, pou: Pou | None,
-        target: str,
+        target: str | Flow,
     ) -> Diagnostic | None:
         info = dst.info
         if info is None or info.category not in ("signed", "unsigned", "bit", "real"):
@@ -687,6 +701,8 @@ class LiteralOutOfRange(StRule):
             return None  # ST301 reports a REAL literal stored in an integer
         if _fits(info, src.value, based="#" in node_text(plain)):
             return None
+        if isinstance(target, Flow):
+            target = target.target
         return self.finding(
             analysis.tree.range(node),
             f"{short(node_text(node))} is out of range for {info.name} {target} "
