@@ -13,14 +13,28 @@ from session_support import cli, copy_examples, editor_session, tree_state
 pytestmark = pytest.mark.timeout(300)
 
 
-def test_check_writes_nothing(tmp_path: Path) -> None:
+def test_check_writes_nothing_but_its_cache(tmp_path: Path) -> None:
     root = copy_examples(tmp_path)
     before = tree_state(root)
     cwd_before = set(os.listdir(tmp_path))
-    for args in (["check", str(root)], ["check", "--engine", "--format", "json", str(root)]):
+    runs = (
+        ["check", "--no-cache", str(root)],
+        ["check", "--engine", "--format", "json", "--no-cache", str(root)],
+    )
+    for args in runs:
         cli(*args, cwd=tmp_path)
         assert tree_state(root) == before, args
     assert set(os.listdir(tmp_path)) == cwd_before
+    # with the result cache (the default) the only new thing is the cache folder itself,
+    # which tells git and backup tools to leave it alone
+    env = {k: v for k, v in os.environ.items() if k != "PLANTLS_NO_CACHE"}
+    for _ in range(2):
+        cli("check", str(root), cwd=tmp_path, env=env)
+        assert tree_state(root) == before
+    assert set(os.listdir(tmp_path)) == cwd_before | {".plantls_cache"}
+    cache = tmp_path / ".plantls_cache"
+    assert (cache / ".gitignore").read_text().strip() == "*"
+    assert (cache / "CACHEDIR.TAG").is_file()
 
 
 def test_editor_session_writes_nothing(tmp_path: Path) -> None:

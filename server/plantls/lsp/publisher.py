@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from plantls.core import memory
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.limits import too_large
@@ -30,6 +31,9 @@ DELAY_PER_MCHAR_S = 0.5
 """Extra debounce per million characters, so large documents are checked less eagerly."""
 DEPENDENT_DELAY_S = 0.3
 """Other open documents (which may use the changed one) are re-checked after a longer pause."""
+IDLE_COLLECT_DELAY_S = 2.0
+"""This long after the last change (and its full check), the server collects its cyclic
+garbage (see ``core/memory.py``), where it delays no keystroke."""
 FULL_CHECK_DELAY_S = 0.3
 """While the user types, a document is checked incrementally (only the unit an edit touched,
 see ``Workspace.quick_diagnostics``); this long after the last change it gets a full check."""
@@ -59,6 +63,7 @@ class DiagnosticsService:
         self._full_task: asyncio.Future[None] | None = None
         self._worker: ThreadPoolExecutor | None = None
         self._checking: str | None = None
+        self._idle_timer: asyncio.TimerHandle | None = None
         """The document the worker thread is checking in full."""
         self._published: dict[str, list[types.Diagnostic]] = {}
         self._dirty: set[str] = set()
@@ -165,6 +170,9 @@ class DiagnosticsService:
         self._timer = self._later(LEADING_DELAY_S if quiet else delay, self._flush)
         if self._full_timer is not None:
             self._schedule_full_check()  # not while the user is still typing
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
 
     def dependents_changed(self, uri: str | None = None) -> None:
         """Documents that may depend on ``uri`` (or on everything) need a new check."""
@@ -267,6 +275,13 @@ class DiagnosticsService:
             refreshed = True
         if refreshed:
             self._refresh()
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = self._later(IDLE_COLLECT_DELAY_S, self._collect)
+
+    def _collect(self) -> None:
+        self._idle_timer = None
+        memory.collect_now()
 
     def _current(self, uri: str, doc: Document, key: tuple[int, int]) -> bool:
         """True while ``doc`` is still the open version of ``uri`` and nothing else changed."""

@@ -76,7 +76,19 @@ def _parsed(document: Document) -> _Parsed:
     parsed = _Parsed(tree, build_model(tree, document.uri))
     document._cache["st"] = parsed
     document.previous = None
+    if earlier is not None:  # a later version supersedes it
+        _release(earlier._cache.pop("st-analysis", None))
     return parsed
+
+
+def _release(cached: object) -> None:
+    """Let reference counting free a superseded analysis at once: it points to its document,
+    whose cache points to it, and what rules memoise on it (an expression typer, node
+    tables) points back to it; such cycles would wait for Python's full garbage
+    collection, which pauses every thread."""
+    analysis = cached[1] if isinstance(cached, tuple) and len(cached) == 2 else cached
+    if isinstance(analysis, StAnalysis):
+        analysis.memo.clear()
 
 
 def _checked_by(rule: Rule, document: Document, analysis: StAnalysis) -> list[Diagnostic]:
@@ -254,6 +266,7 @@ class StLanguage:
             result = analyze(document, parsed.tree, parsed.model, index)
         except RecursionError:
             return None
+        _release(cached)
         document._cache["st-analysis"] = (key, result)
         return result
 
@@ -378,6 +391,7 @@ class StLanguage:
         except RecursionError:
             return None
         found.extend(self._rule_findings(part, analysis))
+        _release(analysis)
         if any(d.code == "ST002" for d in found):
             return None
         return found
@@ -426,6 +440,8 @@ class StLanguage:
             region = regions.Region(old.start_line + delta, old.line_count, old.text)
         owner, units = state.units.get(document.uri, (None, {}))
         if owner is not document:
+            for superseded in units.values():
+                _release(superseded)
             units = {}
             state.units[document.uri] = (document, units)
         if region.start_line not in units:
