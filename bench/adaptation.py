@@ -34,6 +34,7 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
         "--holdout", str(args.holdout), "--max-steps", str(args.max_steps), "--seed", "0",
         "--no-progress", *args.train_args,
     ]
+    load_before = _load()
     t0 = time.perf_counter()
     done = subprocess.run(train_cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -41,19 +42,7 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
         return {"project": project.name, "error": done.stderr[-2000:]}
     written = Path(done.stdout.strip().split()[1])
     meta = json.loads((written / "training.json").read_text())
-    eval_cmd = [
-        *PLANTLS, "eval", str(project), "--model", str(args.base), "--adapter", str(written),
-        "--holdout", str(args.holdout), "--kinds", "next-line", "--samples",
-        str(args.samples), "--prompt", args.prompt, "--format", "json",
-    ]
-    t1 = time.perf_counter()
-    ev = subprocess.run(eval_cmd, capture_output=True, text=True)
-    eval_wall = time.perf_counter() - t1
-    if ev.returncode != 0:
-        return {"project": project.name, "error": ev.stderr[-2000:]}
-    res = json.loads(ev.stdout)
-    base, tuned = res["base"], res["adapter"]
-    return {
+    row: dict[str, object] = {
         "project": project.name,
         "train_files": meta["data"]["train_files"],
         "eval_files": meta["data"]["validation_files"],
@@ -61,19 +50,50 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
         "train_tokens": meta["tokens"],
         "train_seconds_steps": round(meta["seconds"], 1),
         "train_seconds_wall": round(wall, 1),
-        "eval_seconds_wall": round(eval_wall, 1),
         "trainable_share": meta["trainable_params"] / meta["total_params"],
-        "samples": base["samples"],
-        "base_exact_match": base["exact_match"],
-        "adapter_exact_match": tuned["exact_match"],
-        "base_edit_similarity": base["edit_similarity"],
-        "adapter_edit_similarity": tuned["edit_similarity"],
-        "base_parse_rate": base["parse_rate"],
-        "adapter_parse_rate": tuned["parse_rate"],
-        "latency_ms_p50": tuned["latency_ms_p50"],
         "train_cmd": " ".join(train_cmd[2:]),
-        "eval_cmd": " ".join(eval_cmd[2:]),
+        "load_before_train": load_before,
+        "load_after_train": _load(),
     }
+    for n, prompt in enumerate(p for p in args.prompt.split(",") if p):
+        eval_cmd = [
+            *PLANTLS, "eval", str(project), "--model", str(args.base), "--adapter",
+            str(written), "--holdout", str(args.holdout), "--kinds", "next-line", "--samples",
+            str(args.samples), "--prompt", prompt, "--format", "json",
+        ]
+        t1 = time.perf_counter()
+        ev = subprocess.run(eval_cmd, capture_output=True, text=True)
+        eval_wall = time.perf_counter() - t1
+        if ev.returncode != 0:
+            return {"project": project.name, "error": ev.stderr[-2000:]}
+        res = json.loads(ev.stdout)
+        base, tuned = res["base"], res["adapter"]
+        figures = {
+            "prompt": prompt,
+            "eval_seconds_wall": round(eval_wall, 1),
+            "samples": base["samples"],
+            "base_exact_match": base["exact_match"],
+            "adapter_exact_match": tuned["exact_match"],
+            "base_edit_similarity": base["edit_similarity"],
+            "adapter_edit_similarity": tuned["edit_similarity"],
+            "base_parse_rate": base["parse_rate"],
+            "adapter_parse_rate": tuned["parse_rate"],
+            "latency_ms_p50": tuned["latency_ms_p50"],
+            "eval_cmd": " ".join(eval_cmd[2:]),
+        }
+        # the first prompt's figures at the top level, every prompt's under its name
+        if n == 0:
+            row.update(figures)
+        row[prompt] = figures
+    return row
+
+
+def _load() -> str:
+    """The load averages (1, 5, 15 min) of this machine, as `uptime` shows them."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def loss_speed(args: argparse.Namespace) -> int:
@@ -157,7 +177,9 @@ def main() -> int:
     parser.add_argument("--max-steps", type=int, default=150)
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--holdout", type=float, default=0.3)
-    parser.add_argument("--prompt", default="prefix", help="eval prompts: prefix, fim or auto")
+    parser.add_argument("--prompt", default="prefix",
+                        help="eval prompts: prefix, fim or auto, or several comma-separated "
+                        "(each is one `plantls eval` run; the table shows the first)")
     parser.add_argument("--speed-steps", type=int, default=0,
                         help="only measure training tokens/s of N steps, full vs target loss")
     parser.add_argument("--speed-batch", type=int, default=4)
