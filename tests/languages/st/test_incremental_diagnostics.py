@@ -215,3 +215,17 @@ def test_requests_while_typing_answer_like_a_full_analysis() -> None:
     fresh = Document(URI, text, "iec-st", 1)
     fresh_ws.open(fresh)
     assert typed == [_requests(fresh_ws, fresh, line) for line in [body[0] + 2, *moved]]
+
+
+def test_units_with_the_same_text_keep_their_own_findings() -> None:
+    gvl = "VAR_GLOBAL\n    gnBig : INT := 70000;\nEND_VAR\n"
+    text = "PROGRAM A\nVAR x : INT; END_VAR\nx := 1;\nEND_PROGRAM\n" + gvl + gvl
+    ws, doc = _open(text)
+    edited = text.replace("x := 1;", "x := 1;\nx := 2;")
+    doc = _edit(ws, doc, edited)
+    quick = ws.quick_diagnostics(doc)
+    assert quick is not None
+    # same findings at the same places; the duplicate's message, which quotes the line of
+    # a declaration in another unit, is brought up to date by the full check that follows
+    assert [(d.code, d.range) for d in quick] == [(d.code, d.range) for d in _full(edited)]
+    assert [(d.code, d.range.start.line) for d in quick] == [("ST306", 6), ("ST102", 9)]

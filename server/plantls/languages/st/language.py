@@ -358,17 +358,21 @@ class StLanguage:
             if fresh is None:
                 return None
             out.extend(fresh)
-            for old in checked.regions[i + 1 :]:
-                found = checked.findings[checked.regions.index(old)]
+            for old, found in zip(
+                checked.regions[i + 1 :], checked.findings[i + 1 :], strict=True
+            ):
+                moved = [_shifted(d, delta) for d in found]
                 if delta and any(_LINE_REFERENCE.search(d.message) for d in found):
-                    # a message that names a line: check the unit again where it is now
-                    moved = regions.Region(old.start_line + delta, old.line_count, old.text)
-                    again = self._region_findings(document, moved, state.index)
+                    # a message quotes a line number: check the unit again where it is now,
+                    # and keep what only the whole file shows (it may quote a stale line
+                    # until the full check)
+                    now = regions.Region(old.start_line + delta, old.line_count, old.text)
+                    again = self._region_findings(document, now, state.index)
                     if again is None:
                         return None
-                    out.extend(again)
-                else:
-                    out.extend(_shifted(d, delta) for d in found)
+                    fresh_at = {(d.code, d.range): d for d in again}
+                    moved = [fresh_at.get((d.code, d.range), d) for d in moved]
+                out.extend(moved)
         except Exception:  # the full check that follows reports what went wrong
             return None
         return _once_per_file(out)
