@@ -8,8 +8,11 @@ by the upper-case name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
@@ -40,6 +43,47 @@ POU_NODES = {
 STATEMENT_FIELDS = ("body",)
 
 
+class _Deferred:
+    """Fields that a model builder leaves out are worked out when first read.
+
+    The builder makes declarations without calling ``__init__`` and gives some fields (the
+    LSP ranges, the comment, the pragmas) as functions in ``_deferred``; the first read of
+    such a field calls its function and keeps the value. A check reads few of them (the
+    ranges of the declarations it reports), so most are never worked out. Objects made by
+    calling the class have every field, as usual.
+    """
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            deferred = self.__dict__.get("_deferred")
+            work = deferred.get(name) if deferred is not None else None
+            if work is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = work()
+            self.__dict__[name] = value
+            return value
+
+
+def _deferred_fields(cls: type, *names: str) -> None:
+    """Let ``names`` of a dataclass be deferred: drop the class attributes that hold their
+    defaults (``__init__`` keeps its defaults), so a missing one reaches ``__getattr__``."""
+    for name in names:
+        if name in cls.__dict__:
+            delattr(cls, name)
+
+
+Deferred = dict[str, Callable[[], object]]
+
+
+def _make(cls: type, values: dict[str, Any], deferred: Deferred) -> Any:
+    """An instance of ``cls`` with ``values`` set and ``deferred`` worked out on first read."""
+    obj: Any = object.__new__(cls)
+    values["_deferred"] = deferred
+    obj.__dict__.update(values)
+    return obj
+
+
 @dataclass(frozen=True)
 class TypeRef:
     """A type as written in a declaration.
@@ -64,7 +108,7 @@ class TypeRef:
 
 
 @dataclass
-class VarDecl:
+class VarDecl(_Deferred):
     """A declared variable, parameter, struct field or global."""
 
     name: str
@@ -107,7 +151,7 @@ class VarDecl:
 
 
 @dataclass
-class Pou:
+class Pou(_Deferred):
     """A program organisation unit or one of its members (method, property, action)."""
 
     name: str
@@ -147,7 +191,7 @@ class Pou:
 
 
 @dataclass
-class TypeDecl:
+class TypeDecl(_Deferred):
     """A user type from a TYPE ... END_TYPE block."""
 
     name: str
@@ -168,6 +212,11 @@ class TypeDecl:
     def key(self) -> str:
         """Upper-case name."""
         return self.name.upper()
+
+
+_deferred_fields(VarDecl, "comment", "pragmas")
+_deferred_fields(Pou, "comment")
+_deferred_fields(TypeDecl, "comment")
 
 
 @dataclass
@@ -216,19 +265,32 @@ def _starts_with_action(st: SyntaxTree, node: Node) -> bool:
     return head[:6].upper() == b"ACTION"
 
 
-class ModelBuilder:
-    """Builds a FileModel from a syntax tree."""
+class _FileText:
+    """What deferred fields read: the tree, the comments by line and the user's lines, each
+    worked out on first use. It holds no model, so declarations that refer to it through
+    their deferred fields make no reference cycle."""
 
-    def __init__(self, st: SyntaxTree, uri: str) -> None:
+    def __init__(self, st: SyntaxTree) -> None:
         self.st = st
-        self.uri = uri
-        self.model = FileModel(uri)
-        self._comments = self._collect_comments()
-        self._original_lines = split_lines(st.original or st.source)
+        self._comments: dict[int, str] | None = None
+        self._lines: list[str] | None = None
+        self._no_pragmas = "{" not in (st.original or st.source)
 
-    # -- helpers ------------------------------------------------------------------------
-    def _collect_comments(self) -> dict[int, str]:
+    @property
+    def comments(self) -> dict[int, str]:
         """Comment text by line (the first comment that starts on each line)."""
+        if self._comments is None:
+            self._comments = self._collect_comments()
+        return self._comments
+
+    @property
+    def lines(self) -> list[str]:
+        """The user's lines."""
+        if self._lines is None:
+            self._lines = split_lines(self.st.original or self.st.source)
+        return self._lines
+
+    def _collect_comments(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for node in sorted(comment_nodes(self.st.root), key=_start_byte):
             row = node.start_point[0]
@@ -244,12 +306,14 @@ class ModelBuilder:
             out[row] = text.strip()
         return out
 
-    def _comment_for(self, node: Node) -> str:
+    def comment_for(self, node: Node) -> str:
+        """The comment on the node's last line, else on the line above it."""
+        comments = self.comments
         line = node.end_point[0]
-        if line in self._comments:
-            return self._comments[line]
+        if line in comments:
+            return comments[line]
         start = node.start_point[0]
-        return self._comments.get(start - 1, "") if start > 0 else ""
+        return comments.get(start - 1, "") if start > 0 else ""
 
     def pragmas_before(self, node: Node) -> str:
         """Pragma text on the node's first line before it, and on pragma lines above it
@@ -257,7 +321,9 @@ class ModelBuilder:
 
         Dialect handling blanks pragmas in the parsed text, so they are read from the user's.
         """
-        lines = self._original_lines
+        if self._no_pragmas:
+            return ""  # no '{' anywhere in the user's text
+        lines = self.lines
         row, col = node.start_point
         if row >= len(lines):
             return ""
@@ -272,6 +338,21 @@ class ModelBuilder:
                 break
             row -= 1
         return " ".join(found)
+
+
+class ModelBuilder:
+    """Builds a FileModel from a syntax tree."""
+
+    def __init__(self, st: SyntaxTree, uri: str) -> None:
+        self.st = st
+        self.uri = uri
+        self.model = FileModel(uri)
+        self.text = _FileText(st)
+
+    # -- helpers ------------------------------------------------------------------------
+    def pragmas_before(self, node: Node) -> str:
+        """See :meth:`_FileText.pragmas_before`."""
+        return self.text.pragmas_before(node)
 
     def _name(self, node: Node | None) -> str:
         return self.st.text(node) if node is not None else ""
@@ -364,35 +445,37 @@ class ModelBuilder:
             "value"
         )
         address = node.child_by_field_name("address")
-        comment = self._comment_for(node)
-        pragmas = self.pragmas_before(node)
         single = node.child_by_field_name("name")
         names = [single] if single is not None else node.children_by_field_name("names")
         out = []
-        decl_range: Range | None = None
+        st = self.st
+        comment = partial(self.text.comment_for, node)
+        pragmas = partial(self.text.pragmas_before, node)
+        decl_range = partial(st.range, node)
+        init = inits[0] if inits else None
+        address_text = st.text(address) if address is not None else ""
         for name in names:
             if not name.is_named:
                 continue
-            if decl_range is None:
-                decl_range = self.st.range(node)
-            out.append(
-                VarDecl(
-                    name=self.st.text(name),
-                    type=type_ref,
-                    section=section,
-                    uri=self.uri,
-                    range=self.st.range(name),
-                    decl_range=decl_range,
-                    node=node,
-                    init=inits[0] if inits else None,
-                    constant=constant,
-                    retain=retain,
-                    address=self.st.text(address) if address is not None else "",
-                    comment=comment,
-                    owner=owner,
-                    pragmas=pragmas,
-                )
-            )
+            values = {
+                "name": st.text(name),
+                "type": type_ref,
+                "section": section,
+                "uri": self.uri,
+                "node": node,
+                "init": init,
+                "constant": constant,
+                "retain": retain,
+                "address": address_text,
+                "owner": owner,
+            }
+            deferred: Deferred = {
+                "range": partial(st.range, name),
+                "decl_range": decl_range,
+                "comment": comment,
+                "pragmas": pragmas,
+            }
+            out.append(_make(VarDecl, values, deferred))
         return out
 
     def _add_vars(
@@ -423,19 +506,29 @@ class ModelBuilder:
             node.child_by_field_name("type") if kind == "PROPERTY" else None
         )
         extends = node.child_by_field_name("extends")
-        pou = Pou(
-            name=self.st.text(name_node),
-            kind=kind,
-            uri=self.uri,
-            range=self.st.range(node),
-            name_range=self.st.range(name_node),
-            node=node,
-            return_type=self.type_ref(ret),
-            extends=self.st.text(extends) if extends is not None else "",
-            implements=tuple(self.st.text(n) for n in node.children_by_field_name("implements")),
-            parent=parent,
-            comment=self._comment_for(name_node),
-        )
+        values = {
+            "name": self.st.text(name_node),
+            "kind": kind,
+            "uri": self.uri,
+            "node": node,
+            "return_type": self.type_ref(ret),
+            "extends": self.st.text(extends) if extends is not None else "",
+            "implements": tuple(
+                self.st.text(n) for n in node.children_by_field_name("implements")
+            ),
+            "vars": {},
+            "sections": [],
+            "members": {},
+            "body": [],
+            "parent": parent,
+            "access": "",
+        }
+        deferred: Deferred = {
+            "range": partial(self.st.range, node),
+            "name_range": partial(self.st.range, name_node),
+            "comment": partial(self.text.comment_for, name_node),
+        }
+        pou: Pou = _make(Pou, values, deferred)
         for child in node.named_children:
             if child.type in VAR_SECTIONS:
                 self._add_vars(pou.vars, pou.sections, child, pou.qualified_name)
@@ -470,15 +563,22 @@ class ModelBuilder:
             if name_node is None:
                 continue
             name = self.st.text(name_node)
-            decl = TypeDecl(
-                name=name,
-                kind="ALIAS",
-                uri=self.uri,
-                range=self.st.range(definition),
-                name_range=self.st.range(name_node),
-                node=definition,
-                comment=self._comment_for(name_node),
-            )
+            values: dict[str, Any] = {
+                "name": name,
+                "kind": "ALIAS",
+                "uri": self.uri,
+                "node": definition,
+                "fields": {},
+                "values": {},
+                "base": None,
+                "extends": "",
+            }
+            deferred: Deferred = {
+                "range": partial(self.st.range, definition),
+                "name_range": partial(self.st.range, name_node),
+                "comment": partial(self.text.comment_for, name_node),
+            }
+            decl: TypeDecl = _make(TypeDecl, values, deferred)
             if body is not None and body.type == "enumerated_type_inline":
                 decl.kind = "ENUM"
                 base = body.child_by_field_name("base") or body.child_by_field_name("type")
@@ -490,18 +590,26 @@ class ModelBuilder:
                     value_name = enumerator.child_by_field_name("name")
                     if value_name is None:
                         continue
-                    value = VarDecl(
-                        name=self.st.text(value_name),
-                        type=enum_type,
-                        section="ENUM",
-                        uri=self.uri,
-                        range=self.st.range(value_name),
-                        decl_range=self.st.range(enumerator),
-                        node=enumerator,
-                        init=enumerator.child_by_field_name("value"),
-                        constant=True,
-                        comment=self._comment_for(enumerator),
-                        owner=name,
+                    value: VarDecl = _make(
+                        VarDecl,
+                        {
+                            "name": self.st.text(value_name),
+                            "type": enum_type,
+                            "section": "ENUM",
+                            "uri": self.uri,
+                            "node": enumerator,
+                            "init": enumerator.child_by_field_name("value"),
+                            "constant": True,
+                            "retain": False,
+                            "address": "",
+                            "owner": name,
+                            "pragmas": "",
+                        },
+                        {
+                            "range": partial(self.st.range, value_name),
+                            "decl_range": partial(self.st.range, enumerator),
+                            "comment": partial(self.text.comment_for, enumerator),
+                        },
                     )
                     if value.key in decl.values:
                         self.model.duplicates.append((value, name))
@@ -535,7 +643,7 @@ class ModelBuilder:
         """The base of ``TYPE S EXTENDS Base :``, whose ``EXTENDS Base`` dialect handling
         blanks (it keeps its line and column in the user's text)."""
         pos = self.st.lines.from_byte_point(*name_node.end_point)
-        lines = self._original_lines
+        lines = self.text.lines
         line = lines[pos.line] if pos.line < len(lines) else ""
         m = _EXTENDS.match(line, pos.character)
         return m.group(1) if m else ""
