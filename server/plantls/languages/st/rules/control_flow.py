@@ -91,6 +91,12 @@ def statement_lists(pou: Pou) -> Iterator[list[Node]]:
     yield from groups.values()
     for stmt in pou.body:
         for node in walk(stmt):
+            if node.child_count == 0 or (
+                node.child_by_field_name("body") is None
+                and node.child_by_field_name("consequence") is None
+                and node.child_by_field_name("alternative") is None
+            ):
+                continue  # no statement list under it (most nodes: tokens, expressions)
             per_field: dict[str, list[Node]] = {}
             for i, child in enumerate(node.children):
                 fname = node.field_name_for_child(i)

@@ -130,9 +130,17 @@ def declared_type_names(analysis: StAnalysis) -> set[str]:
     cached = analysis.memo.get("declared_type_names")
     if cached is None:
         cached = set()
+        seen: set[int] = set()
         for decl in all_var_decls(analysis.model):
-            tnode = decl.node.child_by_field_name("type") if decl.node is not None else None
+            if decl.node is None or decl.node.id in seen:
+                continue  # names declared together share the declaration's node
+            seen.add(decl.node.id)
+            tnode = decl.node.child_by_field_name("type")
             if tnode is None:
+                continue
+            if tnode.child_count == 0:  # a plain name: no walk needed
+                if tnode.type == "identifier":
+                    cached.add(analysis.tree.text(tnode).upper())
                 continue
             for node in walk(tnode):
                 if node.type == "identifier":
@@ -452,15 +460,17 @@ class DuplicateDeclaration(StRule):
         """A top-level POU or type that an earlier file (by path) of the same project declares."""
         index = analysis.index
         uri = analysis.model.uri
-        project = project_of(uri)
-        if not project:
-            return
+        project: str | None = None  # worked out for the first earlier file with the name
         own: list[Pou | TypeDecl] = [*analysis.model.pous.values(), *analysis.model.types.values()]
         for decl in own:
             others: list[Pou | TypeDecl] = [*index.pous(decl.name), *_types_named(index, decl.name)]
             for other in others:
                 if other.uri >= uri or other.uri in index.library_uris:
                     continue
+                if project is None:
+                    project = project_of(uri)
+                if not project:
+                    return
                 if project_of(other.uri) != project:
                     continue
                 if isinstance(decl, Pou) and isinstance(other, Pou) and _split_pair(decl, other):
@@ -591,7 +601,7 @@ class UnusedVariable(StRule):
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """Every unreferenced local of every POU with a body and no syntax errors."""
         used = used_var_ids(analysis)
-        named = {(id(r.pou), r.name.upper()) for r in analysis.refs if not r.qualified}
+        named: set[tuple[int, str]] | None = None  # worked out for the first candidate
         in_types = declared_type_names(analysis)
         extended = _extended_blocks(analysis.index)
         for top in analysis.model.pous.values():
@@ -600,8 +610,11 @@ class UnusedVariable(StRule):
             for pou in [top, *top.members.values()]:
                 if not pou.body and not (pou is top and top.members):
                     continue
-                for decl in self._candidates(analysis, pou, extended):
-                    if id(decl) in used or decl.key in in_types or (id(pou), decl.key) in named:
+                for decl in self._candidates(analysis, pou, extended, used):
+                    if named is None:
+                        named = {(id(r.pou), r.name.upper()) for r in analysis.refs
+                                 if not r.qualified}
+                    if decl.key in in_types or (id(pou), decl.key) in named:
                         continue
                     yield self.finding(
                         decl.range,
@@ -611,12 +624,13 @@ class UnusedVariable(StRule):
                     )
 
     def _candidates(
-        self, analysis: StAnalysis, pou: Pou, extended: frozenset[str]
+        self, analysis: StAnalysis, pou: Pou, extended: frozenset[str], used: set[int]
     ) -> Iterator[VarDecl]:
-        """Locals of one POU that the rule may report."""
+        """Locals of one POU that the rule may report (the ``used`` ones left out first:
+        the cheapest test)."""
         top = outermost(pou)
         for decl in (d for _, _, decls in pou.sections for d in decls):
-            if decl.section not in LOCAL_SECTIONS:
+            if id(decl) in used or decl.section not in LOCAL_SECTIONS:
                 continue
             if pou.kind == "PROGRAM" and decl.section != "VAR_TEMP":
                 continue

@@ -625,12 +625,14 @@ class OverwrittenOutput(StRule):
         """VAR_OUTPUTs of the POU and variables mapped to %Q that its body writes."""
         out: dict[int, VarDecl] = {}
         escaped: set[int] = set()
+        qualified_name = pou.qualified_name
         for ref in refs_by_pou(analysis).get(id(pou), ()):
             decl = ref.target
             if not isinstance(decl, VarDecl):
                 continue
-            is_output = decl.address.upper().startswith("%Q") or (
-                decl.section == "VAR_OUTPUT" and decl.owner == pou.qualified_name
+            address = decl.address
+            is_output = (address != "" and address.upper().startswith("%Q")) or (
+                decl.section == "VAR_OUTPUT" and decl.owner == qualified_name
             )
             if not is_output:
                 continue
