@@ -119,6 +119,8 @@ class Resolver:
         self.st = analysis.tree
         self.index = analysis.index
         self._lookups: dict[tuple[str, int], tuple[RefKind, Target]] = {}
+        self._refs = analysis.refs
+        self._by_node = analysis._by_node
 
     # -- scope lookup -------------------------------------------------------------------
     def lookup(self, name: str, pou: Pou) -> tuple[RefKind, Target]:
@@ -280,6 +282,8 @@ class Resolver:
             name = self.st.text(node)
             ref_kind, target = self.lookup(name, pou)
             return self._record(node, name, ref_kind, target, pou, write)
+        if node.named_child_count == 0:
+            return None  # a literal or other token: every kind below needs a named child
         if kind == "qualified_identifier":
             parts = [c for c in node.named_children if c.type == "identifier"]
             obj: Ref | None = None
@@ -396,9 +400,9 @@ class Resolver:
         write: bool,
         qualified: bool = False,
     ) -> Ref:
-        ref = Ref(node, name, kind, target, pou, write=write, read=not write, qualified=qualified)
-        self.a.refs.append(ref)
-        self.a._by_node[node.id] = ref
+        ref = Ref(node, name, kind, target, pou, write, not write, qualified)
+        self._refs.append(ref)
+        self._by_node[node.id] = ref
         return ref
 
 
