@@ -94,3 +94,16 @@ def test_bounded_matches_same_as_finditer() -> None:
             expected = [m.span() for m in pattern.finditer(text, pos, endpos)]
             found = dialect._matches_at(pattern, text, words, pos=pos, endpos=endpos)
             assert [m.span() for m in found] == expected
+
+
+def test_blank_same_as_a_substitution_per_character() -> None:
+    import itertools
+    import re
+
+    not_newline = re.compile(r"[^\r\n]")
+    parts = ["a", "\n", "\r", "\r\n", " ", "ä", "\U0001f600", "\t"]
+    for size in range(5):
+        for combo in itertools.product(parts, repeat=size):
+            chunk = "".join(combo)
+            wide = dialect._NON_BMP.sub("  ", chunk)
+            assert dialect.blank(chunk) == not_newline.sub(" ", wide), repr(chunk)

@@ -254,11 +254,15 @@ def _render(plan: _Plan) -> Extracted:
     for k, (ks, ke) in enumerate(bounds):
         raw_gap = text[prev:ks]
         gap = blank(raw_gap)
+        same_width = len(gap) == len(raw_gap)  # no character blanks to two spaces
         used, delta = 0, 0
         while pi < len(puts) and puts[pi][0] < ks:
             anchor, word = puts[pi]
             pi += 1
-            local = len(blank(text[prev : max(anchor, prev)])) + delta
+            if same_width:
+                local = max(anchor, prev) - prev + delta
+            else:
+                local = len(blank(text[prev : max(anchor, prev)])) + delta
             before = len(gap)
             placed = _place(gap, max(local, used), word, final=k == len(bounds) - 1)
             if placed is None:
