@@ -199,6 +199,31 @@ class _Collector:
         return None
 
 
+BinaryParts = tuple[Node, Pou, "str | None", "Node | None", "Node | None"]
+
+
+def binary_parts(analysis: StAnalysis) -> list[BinaryParts]:
+    """Each binary operation of the file with its operator's text (None without one) and
+    its operands, read from the tree once per analysis for the rules that look at them."""
+    found = analysis.memo.get("st.binary-parts")
+    if isinstance(found, list):
+        return found
+    out: list[BinaryParts] = []
+    for node, pou in sites(analysis).binaries:
+        op = node.child_by_field_name("operator")
+        out.append(
+            (
+                node,
+                pou,
+                node_text(op) if op is not None else None,
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            )
+        )
+    analysis.memo["st.binary-parts"] = out
+    return out
+
+
 def sites(analysis: StAnalysis) -> Sites:
     """The file's sites (collected once per analysis)."""
     found = analysis.memo.get("st.type-sites")
@@ -425,12 +450,10 @@ class SignedUnsignedMix(StRule):
         """Report mixed operands and mixed assignments."""
         t = typer(analysis)
         s = sites(analysis)
-        for node, pou in s.binaries:
-            op = node.child_by_field_name("operator")
-            if op is None or node_text(op).upper() not in ("+", "-", "*", "/", "MOD", "=",
-                                                            "<>", "<", ">", "<=", ">="):
+        for node, pou, op, left, right in binary_parts(analysis):
+            if op is None or op.upper() not in ("+", "-", "*", "/", "MOD", "=",
+                                                "<>", "<", ">", "<=", ">="):
                 continue
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None:
                 continue
             lt, rt = t.type_of(left, pou), t.type_of(right, pou)
@@ -442,7 +465,7 @@ class SignedUnsignedMix(StRule):
                     analysis.tree.range(node),
                     f"{lt.name} {short(node_text(left), 24)} and {rt.name} "
                     f"{short(node_text(right), 24)} mix signed and unsigned in "
-                    f"'{node_text(op)}'",
+                    f"'{op}'",
                 )
         for flow in s.flows:
             dst = flow.dst.elementary
@@ -486,11 +509,9 @@ class _EqualityRule(StRule):
         parameter left unset) and is not reported; neither is ``x = x`` (a NaN test).
         """
         t = typer(analysis)
-        for node, pou in sites(analysis).binaries:
-            op = node.child_by_field_name("operator")
-            if op is None or node_text(op) not in ("=", "<>"):
+        for node, pou, op, left, right in binary_parts(analysis):
+            if op is None or op not in ("=", "<>"):
                 continue
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None or node_text(left) == node_text(right):
                 continue
             lt, rt = t.type_of(left, pou), t.type_of(right, pou)
@@ -503,8 +524,7 @@ class _EqualityRule(StRule):
                 continue
             yield self.finding(
                 analysis.tree.range(node),
-                self.message(hit, node_text(op), short(node_text(left), 24),
-                             short(node_text(right), 24)),
+                self.message(hit, op, short(node_text(left), 24), short(node_text(right), 24)),
             )
 
 
@@ -603,12 +623,10 @@ class DivisionByZero(StRule):
         """Report ``/`` and ``MOD`` (operators and DIV/MOD calls) by a known 0."""
         t = typer(analysis)
         s = sites(analysis)
-        for node, pou in s.binaries:
-            op = node.child_by_field_name("operator")
-            right = node.child_by_field_name("right")
-            if op is None or right is None or node_text(op).upper() not in ("/", "MOD"):
+        for _node, pou, op, _left, right in binary_parts(analysis):
+            if op is None or right is None or op.upper() not in ("/", "MOD"):
                 continue
-            yield from self._divisor(analysis, t, right, pou, node_text(op).upper())
+            yield from self._divisor(analysis, t, right, pou, op.upper())
         for node, pou in s.calls:
             fn = node.child_by_field_name("function")
             ref = analysis.ref_at(fn) if fn is not None else None
