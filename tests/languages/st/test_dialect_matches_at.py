@@ -107,3 +107,39 @@ def test_blank_same_as_a_substitution_per_character() -> None:
             chunk = "".join(combo)
             wide = dialect._NON_BMP.sub("  ", chunk)
             assert dialect.blank(chunk) == not_newline.sub(" ", wide), repr(chunk)
+
+
+SHIFTED = """FUNCTION F1 // no return type
+VAR_INPUT x : INT; END_VAR
+F1 := x; (* a comment *) s := 'text';
+END_FUNCTION
+FUNCTION F2
+(* header comment *)
+END_FUNCTION
+FUNCTION_BLOCK FB
+METHOD M : BOOL
+END_METHOD
+x := 1; // after
+END_FUNCTION_BLOCK
+CLASS C
+END_CLASS
+"""
+
+
+def test_scan_kept_after_length_changes_equals_a_rescan(monkeypatch) -> None:
+    kept = []
+    original = dialect.Source._shift_in_place
+
+    def checked(self, *args):
+        ok = original(self, *args)
+        if ok:
+            fresh = dialect.Source(self.text)
+            assert fresh.spans == self.spans
+            assert fresh.code == self.code
+            kept.append(True)
+        return ok
+
+    monkeypatch.setattr(dialect.Source, "_shift_in_place", checked)
+    for text in (SHIFTED, SHIFTED.replace("\n", "\r\n"), SHIFTED.replace("F1 //", "F1//")):
+        dialect.rewrite(text, "file:///w/x.st")
+    assert kept

@@ -302,8 +302,53 @@ class Source:
         self.synthetic = sorted(self.synthetic + fresh)
         old = self.text
         self.text = "".join(pieces)
-        if ends or not self._update_in_place(old, ordered):
+        if ends:
+            if not self._shift_in_place(old, ordered, ends, deltas):
+                self._refresh()
+        elif not self._update_in_place(old, ordered):
             self._refresh()
+
+    def _shift_in_place(
+        self, old: str, edits: list[Edit], ends: list[int], deltas: list[int]
+    ) -> bool:
+        """Keep the scan after edits that change lengths (text written at a line end, a
+        longer keyword) when each lies in code and neither writes nor removes a comment,
+        string or pragma delimiter or a line break: the spans after an edit move by what
+        it added. Returns False (the caller rescans) otherwise.
+
+        An edit that starts inside a span or at its end (a ``//`` comment or an unterminated
+        string would grow over text written after it), or that only deletes (the characters
+        around it could form a delimiter), is not kept.
+        """
+        spans, starts = self.spans, self._span_starts
+        for start, end, new in edits:
+            if not new or _LEX_OR_BREAK.search(new) or _LEX_OR_BREAK.search(old, start, end):
+                return False
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and spans[i].start < start <= spans[i].end:
+                return False
+            if i + 1 < len(spans) and spans[i + 1].start < end:
+                return False
+
+        def moved(pos: int) -> int:
+            return pos + deltas[bisect.bisect_right(ends, pos)]
+
+        self.spans = [
+            Span(moved(sp.start), moved(sp.end), sp.kind, tuple(moved(p) for p in sp.inner))
+            for sp in spans
+        ]
+        self._span_starts = [sp.start for sp in self.spans]
+        pieces, prev, code = [], 0, self.code
+        for start, end, new in edits:
+            pieces.append(code[prev:start])
+            pieces.append(new)
+            prev = end
+        pieces.append(code[prev:])
+        self.code = "".join(pieces)
+        self._shape = self._upper = None
+        self._regions = None
+        self.version += 1
+        return True
 
     def _update_in_place(self, old: str, edits: list[Edit]) -> bool:
         """Keep the scan after same-width edits that touch no comment or string delimiter.
@@ -390,6 +435,7 @@ class Source:
 
 _NON_SPACE = re.compile(r"\S+")
 _LEX_CHARS = re.compile(r"[(*)/'\"{}]")
+_LEX_OR_BREAK = re.compile(r"[(*)/'\"{}\r\n]")
 _ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
 
 
