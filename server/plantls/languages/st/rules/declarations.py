@@ -770,13 +770,12 @@ class AssignmentToInputOrConstant(StRule):
             if not ref.write or not isinstance(ref.target, VarDecl):
                 continue
             decl = ref.target
-            rng = analysis.tree.range(ref.node)
             if decl.section == "ENUM" and not ref.qualified:
                 continue  # more likely a variable whose declaration is missing (ST101)
             if decl.constant:
                 what = "enum value" if decl.section == "ENUM" else "constant"
                 yield self.finding(
-                    rng,
+                    analysis.tree.range(ref.node),
                     f"'{ref.name}' is a {what} ({decl.owner}, line {line_of(decl.range)}); it "
                     "cannot be assigned",
                     severity=Severity.ERROR,
@@ -785,7 +784,7 @@ class AssignmentToInputOrConstant(StRule):
                 if decl.type is not None and decl.type.kind == "reference":
                     continue
                 yield self.finding(
-                    rng,
+                    analysis.tree.range(ref.node),
                     f"assignment to input '{decl.name}' of {decl.owner}: the value the caller "
                     "passed is overwritten",
                 )
