@@ -155,12 +155,17 @@ class LspClient:
 
         return self.expect(pred)
 
-    async def initialize(self, root: Path | None = None, options: Any = None) -> None:
+    async def initialize(
+        self,
+        root: Path | None = None,
+        options: Any = None,
+        capabilities: dict[str, Any] | None = None,
+    ) -> None:
         """``initialize`` and ``initialized``, with the model off unless ``options`` say."""
         self.settings = options or {"model": {"backend": "none"}}
         params: dict[str, Any] = {
             "processId": os.getpid(),
-            "capabilities": CAPABILITIES,
+            "capabilities": capabilities or CAPABILITIES,
             "initializationOptions": self.settings,
             "clientInfo": {"name": "plantls-bench"},
         }
