@@ -261,11 +261,11 @@ class Resolver:
         for i, child in enumerate(node.children):
             if not child.is_named:
                 continue
-            fname = node.field_name_for_child(i) or ""
+            child_kind = child.type
             if (
-                child.type.endswith("_statement")
-                or fname in ("body", "consequence")
-                or child.type in ("elsif_clause", "else_clause", "case_clause")
+                child_kind.endswith("_statement")
+                or child_kind in ("elsif_clause", "else_clause", "case_clause")
+                or node.field_name_for_child(i) in ("body", "consequence")
             ):
                 self.statement(child, pou)
             elif child.type == "case_value":

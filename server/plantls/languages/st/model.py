@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -362,10 +362,12 @@ class ModelBuilder:
         """A TypeRef from a type node."""
         if node is None:
             return None
-        text = " ".join(self.st.text(node).split())
+        text = self.st.text(node)
+        if not text.isidentifier():  # a plain name has no white space to normalise
+            text = " ".join(text.split())
         kind = node.type
         if kind in ("elementary_type", "identifier", "qualified_identifier", "generic_type"):
-            return TypeRef("named", name=text, text=text)
+            return _named_ref(text)
         if kind == "string_type":
             base = text.split("(")[0].split("[")[0].strip()
             return TypeRef("string", name=base.upper(), text=text)
@@ -715,6 +717,13 @@ class ModelBuilder:
             elif node.type == "global_var_declaration_block" or node.type in VAR_SECTIONS:
                 self.global_block(node, gvl_name)
         return self.model
+
+
+@lru_cache(maxsize=4096)
+def _named_ref(text: str) -> TypeRef:
+    """``TypeRef("named", text, text=text)``, shared (TypeRefs are immutable; building a
+    frozen dataclass costs more than looking one up)."""
+    return TypeRef("named", name=text, text=text)
 
 
 _EXTENDS = re.compile(r"\s*EXTENDS\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
