@@ -28,7 +28,9 @@ def register(server: PlantLanguageServer) -> None:
         uri = params.text_document.uri
         if server.core.get(uri) is None:
             return _empty()
-        items = server.publisher.compute(uri, incremental=True)
+        # incremental findings only for clients that can be told to pull the full ones
+        refresh = server.client_supports("workspace.diagnostics.refresh_support")
+        items = server.publisher.compute(uri, incremental=bool(refresh))
         result_id = server.publisher.result_id(uri) or ""
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
