@@ -143,3 +143,18 @@ def test_scan_kept_after_length_changes_equals_a_rescan(monkeypatch) -> None:
     for text in (SHIFTED, SHIFTED.replace("\n", "\r\n"), SHIFTED.replace("F1 //", "F1//")):
         dialect.rewrite(text, "file:///w/x.st")
     assert kept
+
+
+def test_after_number_only_where_no_token_ends() -> None:
+    import itertools
+
+    parts = ["1", "x", "_", " ", "]", ")", "#", "%", "\n", "ä", "٣"]
+    skipped = 0
+    for size in range(1, 6):
+        for combo in itertools.product(parts, repeat=size):
+            code = "".join(combo) + ".3"
+            pos = len(code) - 2
+            if dialect._after_number(code, pos):
+                skipped += 1
+                assert dialect._TOKEN_BEFORE.search(code, max(0, pos - 64), pos) is None, code
+    assert skipped

@@ -890,8 +890,16 @@ _BLOCK_WORDS = (
     "METHOD",
     "PROPERTY",
     "CONFIGURATION",
-    "END_",
+    "END_PROGRAM",
+    "END_FUNCTION",
+    "END_INTERFACE",
+    "END_METHOD",
+    "END_PROPERTY",
+    "END_CONFIGURATION",
+    "END_VAR",
 )
+"""Where :data:`_BLOCK_TOKEN` can match (the END keywords it takes by name, so that
+``END_IF`` and the like are not tried)."""
 
 
 def _blocks(src: Source) -> list[_Block]:
@@ -1309,6 +1317,21 @@ _TOKEN_BEFORE = re.compile(r"(?:^|[^\w#%])([A-Za-z_]\w*)$|[\])]$")
 
 
 @needs(".")
+def _after_number(code: str, pos: int) -> bool:
+    """True when a run of digits that no word character precedes ends at ``pos`` (``1.5``):
+    then :data:`_TOKEN_BEFORE` cannot match before ``pos`` (no name or bracket ends there),
+    which this tells without trying it at every character of its window."""
+    i = pos - 1
+    while i >= 0 and code[i] in _DIGITS:
+        i -= 1
+    if i == pos - 1:
+        return False  # no digit just before pos
+    return i < 0 or not (code[i].isalnum() or code[i] == "_")
+
+
+_DIGITS = frozenset("0123456789")
+
+
 def bit_access(src: Source) -> None:
     """Bit access ``x.3`` and ``x.%X3`` (IEC partial access, CODESYS): written as an index,
     ``x[3]``, when a blank follows to hold the ``]``; otherwise ``.3`` is blanked."""
@@ -1316,7 +1339,9 @@ def bit_access(src: Source) -> None:
     code = src.code
     for m in _BIT_ACCESS.finditer(code):
         start, end = m.span()
-        if not start or not _TOKEN_BEFORE.search(code, max(0, start - 64), start):
+        if not start or _after_number(code, start):
+            continue
+        if not _TOKEN_BEFORE.search(code, max(0, start - 64), start):
             continue
         digits = m.group(2)
         width = end - start
