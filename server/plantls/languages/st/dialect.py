@@ -1316,7 +1316,6 @@ _BIT_ACCESS = re.compile(r"\.(%X)?(\d+)(?![\w.#])")
 _TOKEN_BEFORE = re.compile(r"(?:^|[^\w#%])([A-Za-z_]\w*)$|[\])]$")
 
 
-@needs(".")
 def _after_number(code: str, pos: int) -> bool:
     """True when a run of digits that no word character precedes ends at ``pos`` (``1.5``):
     then :data:`_TOKEN_BEFORE` cannot match before ``pos`` (no name or bracket ends there),
@@ -1332,6 +1331,7 @@ def _after_number(code: str, pos: int) -> bool:
 _DIGITS = frozenset("0123456789")
 
 
+@needs(".")
 def bit_access(src: Source) -> None:
     """Bit access ``x.3`` and ``x.%X3`` (IEC partial access, CODESYS): written as an index,
     ``x[3]``, when a blank follows to hold the ``]``; otherwise ``.3`` is blanked."""
