@@ -270,6 +270,7 @@ class Typer:
         self._consts: dict[int, Number | None] = {}
         self._decls: dict[tuple[int, int], StType | None] = {}
         self._scopes: dict[int, Pou | None] = {}
+        self._named: dict[str, StType | None] = {}
         self._original: LineIndex | None = None
 
     # -- declarations --------------------------------------------------------------------
@@ -296,7 +297,23 @@ class Typer:
     def of_ref(
         self, ref: TypeRef | None, node: Node | None = None, scope: Pou | None = None
     ) -> StType | None:
-        """The type a declaration's TypeRef stands for (aliases and subranges followed)."""
+        """The type a declaration's TypeRef stands for (aliases and subranges followed).
+
+        The type of a named reference depends on the name alone (``node`` and ``scope``
+        are replaced by the alias's own when one is followed, and unused otherwise), so it
+        is cached by name."""
+        if ref is not None and ref.kind == "named":
+            named = self._named
+            if ref.name in named:
+                return named[ref.name]
+            result = self._of_ref(ref, node, scope)
+            named[ref.name] = result
+            return result
+        return self._of_ref(ref, node, scope)
+
+    def _of_ref(
+        self, ref: TypeRef | None, node: Node | None, scope: Pou | None
+    ) -> StType | None:
         seen: set[str] = set()
         while ref is not None and ref.kind == "named" and ref.key not in seen:
             seen.add(ref.key)
