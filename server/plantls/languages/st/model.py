@@ -248,12 +248,18 @@ class FileModel:
     duplicates: list[tuple[VarDecl | Pou | TypeDecl, str]] = field(default_factory=list)
     """Declarations whose name was already taken in the same scope, with the scope's name."""
 
+    _all_pous: list[Pou] | None = field(default=None, init=False, repr=False, compare=False)
+
     def all_pous(self) -> list[Pou]:
-        """POUs and their members, outer first."""
-        out: list[Pou] = []
-        for pou in self.pous.values():
-            out.append(pou)
-            out.extend(pou.members.values())
+        """POUs and their members, outer first (listed once: the rules ask for them many
+        times, and a model does not change after it is built; do not change the list)."""
+        out = self._all_pous
+        if out is None:
+            out = []
+            for pou in self.pous.values():
+                out.append(pou)
+                out.extend(pou.members.values())
+            self._all_pous = out
         return out
 
 

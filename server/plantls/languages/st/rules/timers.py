@@ -537,7 +537,12 @@ class _OutputFlow:
         frame.pending[key] = [node]
 
     def uses(self, node: Node) -> None:
-        """Reads in an expression; calls of user code may read anything."""
+        """Reads in an expression; calls of user code may read anything.
+
+        Reads only take pending writes away, so nothing is left to do (and the walk stops)
+        when no write is pending, as after a call of user code."""
+        if not any(frame.pending for frame in self.frames):
+            return
         for sub in walk(node):
             if sub.type == "identifier":
                 ref = self.a.ref_at(sub)
@@ -547,10 +552,12 @@ class _OutputFlow:
                     self.clear(id(ref.target))
                 elif ref.kind in ("pou", "unknown", "library", "builtin"):
                     self.clear_all()
+                    return
             elif sub.type in ("call_expression", "this_expression", "super_expression") and (
                 not self._standard_call(sub)
             ):
                 self.clear_all()
+                return
 
     def _standard_call(self, call: Node) -> bool:
         """A standard function or a standard FB instance: neither can see our outputs."""
