@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -129,9 +129,9 @@ class VarDecl(_Deferred):
     pragmas: str = ""
     """Pragmas (``{attribute 'hide'}``) on the declaration's line or the lines just above."""
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Upper-case name."""
+        """Upper-case name (worked out once: names do not change)."""
         return self.name.upper()
 
     @property
@@ -171,9 +171,9 @@ class Pou(_Deferred):
     comment: str = ""
     access: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Upper-case name."""
+        """Upper-case name (worked out once: names do not change)."""
         return self.name.upper()
 
     @property
@@ -208,9 +208,9 @@ class TypeDecl(_Deferred):
     extends: str = ""
     comment: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Upper-case name."""
+        """Upper-case name (worked out once: names do not change)."""
         return self.name.upper()
 
 
