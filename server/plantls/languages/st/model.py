@@ -449,9 +449,9 @@ class ModelBuilder:
         ``initial_value``; a ``structure_field`` uses ``name`` and ``value``.
         """
         type_ref = self.type_ref(node.child_by_field_name("type"))
-        inits = node.children_by_field_name("initial_value") or node.children_by_field_name(
-            "value"
-        )
+        init = node.child_by_field_name("initial_value")  # the first one
+        if init is None:
+            init = node.child_by_field_name("value")
         address = node.child_by_field_name("address")
         single = node.child_by_field_name("name")
         names = [single] if single is not None else node.children_by_field_name("names")
@@ -460,7 +460,6 @@ class ModelBuilder:
         comment = partial(self.text.comment_for, node)
         pragmas = partial(self.text.pragmas_before, node)
         decl_range = partial(st.range, node)
-        init = inits[0] if inits else None
         address_text = st.text(address) if address is not None else ""
         for name in names:
             if not name.is_named:
