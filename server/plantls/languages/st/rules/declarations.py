@@ -937,8 +937,9 @@ def _type_uses(analysis: StAnalysis) -> Iterator[tuple[str, Callable[[], Range]]
     range of the use (computed only for the few that are reported)."""
     model = analysis.model
     for decl in all_var_decls(model):
-        tnode = decl.node.child_by_field_name("type") if decl.node is not None else None
-        yield from _named_types(analysis, decl.type, tnode)
+        name = _named_type(decl.type)
+        if name is not None:  # the type node is looked up only for a reported use
+            yield name, functools.partial(_decl_type_use_range, analysis, name, decl.node)
     for pou in model.all_pous():
         if pou.return_type is not None:
             ret = pou.node.child_by_field_name("return_type") or pou.node.child_by_field_name(
@@ -960,16 +961,29 @@ def _same(rng: Range) -> Range:
     return rng
 
 
+def _named_type(ref: TypeRef | None) -> str | None:
+    """The named type inside a type reference (array elements, pointer targets), or None."""
+    while ref is not None and ref.kind in ("array", "pointer", "reference"):
+        ref = ref.element
+    if ref is None or ref.kind != "named" or not ref.name:
+        return None
+    return ref.name.split("(")[0].strip()
+
+
 def _named_types(
     analysis: StAnalysis, ref: TypeRef | None, node: Node | None
 ) -> Iterable[tuple[str, Callable[[], Range]]]:
     """The named types inside a type reference (array elements, pointer targets)."""
-    while ref is not None and ref.kind in ("array", "pointer", "reference"):
-        ref = ref.element
-    if ref is None or ref.kind != "named" or not ref.name:
+    name = _named_type(ref)
+    if name is None:
         return ()
-    name = ref.name.split("(")[0].strip()
     return ((name, functools.partial(_type_use_range, analysis, name, node)),)
+
+
+def _decl_type_use_range(analysis: StAnalysis, name: str, decl_node: Node | None) -> Range:
+    """:func:`_type_use_range` in the type of a variable declaration."""
+    tnode = decl_node.child_by_field_name("type") if decl_node is not None else None
+    return _type_use_range(analysis, name, tnode)
 
 
 def _type_use_range(analysis: StAnalysis, name: str, node: Node | None) -> Range:
