@@ -127,6 +127,8 @@ class _Collector:
             self.sites.array_inits.append((decl, elements, pou))
         elif dst is not None:
             self.sites.flows.append(Flow(dst, init, pou, decl.name, "init"))
+        if init.child_count == 0:
+            return  # a plain literal or name (a typed literal has children)
         for node in walk(init):
             if node.type == "typed_literal":
                 self.sites.typed_literals.append((node, pou))
