@@ -5,11 +5,11 @@ Lines are LSP lines everywhere: ``\\n``, ``\\r\\n`` and a lone ``\\r`` each end 
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -49,17 +49,20 @@ _BREAK = re.compile(r"\r\n?|\n")
 
 def line_starts(text: str) -> list[int]:
     """String offsets where the lines of ``text`` start, as LSP counts lines: ``\\n``,
-    ``\\r\\n`` and a lone ``\\r`` each end a line."""
-    starts = [0]
+    ``\\r\\n`` and a lone ``\\r`` each end a line.
+
+    Built with C-level operations (a split at ``\\n`` and running sums of the line lengths);
+    a ``\\r\\n`` is first read as `` \\n`` and a lone ``\\r`` as ``\\n``, which keeps every
+    offset and ends each LSP line with one ``\\n``.
+    """
     if "\r" in text:
-        starts.extend(m.end() for m in _BREAK.finditer(text))
-        return starts
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0))
+    starts.pop()  # the offset past the end (the last line has no break)
     return starts
+
+
+_PLUS_ONE = (1).__add__
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -160,14 +163,28 @@ class LineIndex:
         the width of each ASCII line (-1 for the others)."""
         if self._byte_starts is None:
             text, starts = self.text, self.line_starts
-            out, widths, total = [0], [], 0
-            for line, (a, b) in enumerate(itertools.pairwise(starts)):
-                size = len(text[a:b].encode("utf-8", errors="surrogatepass"))
-                total += size
-                out.append(total)
-                widths.append(self.line_end(line) - a if size == b - a else -1)
-            last = text[starts[-1] :]
-            widths.append(len(last) if last.isascii() else -1)
+            data = text.encode("utf-8", errors="surrogatepass")
+            size = len(data)
+            if self._has_cr:  # as in line_starts: one \n per LSP line, same lengths
+                data = data.replace(b"\r\n", b" \n").replace(b"\r", b"\n")
+            out = list(accumulate(map(_PLUS_ONE, map(len, data.split(b"\n"))), initial=0))
+            out.pop()
+            # a line is ASCII when its bytes are as many as its characters
+            if self._has_cr:
+                end = self.line_end
+                widths = [
+                    end(line) - a if y - x == b - a else -1
+                    for line, (a, b, x, y) in enumerate(
+                        zip(starts, starts[1:], out, out[1:], strict=False)
+                    )
+                ]
+            else:
+                widths = [
+                    b - a - 1 if y - x == b - a else -1
+                    for a, b, x, y in zip(starts, starts[1:], out, out[1:], strict=False)
+                ]
+            last = len(text) - starts[-1]
+            widths.append(last if size - out[-1] == last else -1)
             self._byte_starts, self._ascii_widths = out, widths
         return self._byte_starts
 
