@@ -49,7 +49,7 @@ from pathlib import Path
 from plantls.cli.cache import ResultCache
 from plantls.core.baseline import entries_for, fingerprints, path_key
 from plantls.core.diagnostics import Diagnostic, Severity
-from plantls.core.documents import Document, decode_text, path_to_uri
+from plantls.core.documents import Document, decode_text, folders_resolved_once, path_to_uri
 from plantls.core.language import language_by_id, language_for_path
 from plantls.core.settings import Settings, find_config
 from plantls.core.workspace import Workspace, iter_files, read_document
@@ -64,14 +64,40 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _result(path: Path, doc: Document, diagnostics: list[Diagnostic]) -> FileResult:
+def display_paths(paths: list[Path]) -> list[str]:
+    """:func:`display_path` of each path, each folder's relative path worked out once (a
+    file's relative path is its folder's, joined with its name)."""
+    folders: dict[str, str | None] = {}
+    out = []
+    for path in paths:
+        folder, name = os.path.split(os.fspath(path))
+        rel = folders.get(folder, "")
+        if rel == "":
+            try:
+                rel = os.path.relpath(folder or os.curdir)
+            except ValueError:
+                rel = None
+            if rel is not None and set(rel.split(os.sep)) == {os.pardir}:
+                rel = None  # a folder above the working one: the name may be one of its own
+            folders[folder] = rel
+        if rel is None or name in ("", os.curdir, os.pardir):
+            out.append(display_path(path))
+        else:
+            out.append(name if rel == os.curdir else os.path.join(rel, name))
+    return out
+
+
+def _result(
+    path: Path, doc: Document, diagnostics: list[Diagnostic], shown: str | None = None
+) -> FileResult:
     lang = language_by_id(doc.language_id)
     return FileResult(
-        path=display_path(path),
+        path=display_path(path) if shown is None else shown,
         language=lang.id if lang else doc.language_id,
         diagnostics=diagnostics,
         text=doc.text,
-        fingerprints=fingerprints(diagnostics, doc.lines),
+        # the line index only where there is a finding to fingerprint
+        fingerprints=fingerprints(diagnostics, doc.lines) if diagnostics else [],
     )
 
 
@@ -198,7 +224,7 @@ def check_paths(
 ) -> list[FileResult]:
     """Index every file under ``paths`` (so names resolve across files), then check each
     (taking the findings of unchanged files from ``cache`` when one is given)."""
-    with _few_collections():
+    with _few_collections(), folders_resolved_once():
         return _check_paths(paths, settings, jobs, start_method, cache)
 
 
@@ -266,8 +292,8 @@ def _check_paths(
             cache.put(state.docs[i], keys[i], found[i] or [])
         cache.save()
     return [
-        _result(f, doc, d or [])
-        for f, doc, d in zip(files, state.docs, found, strict=True)
+        _result(f, doc, d or [], shown)
+        for f, doc, d, shown in zip(files, state.docs, found, display_paths(files), strict=True)
     ]
 
 

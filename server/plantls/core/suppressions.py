@@ -379,7 +379,7 @@ def apply_settings(
 ) -> list[Diagnostic]:
     """The findings the user sees: settings and suppression comments applied, sorted."""
     rules = settings.rules
-    off = path_ignores(doc.path, settings, roots)
+    off = path_ignores(doc.path, settings, roots) if rules.per_path_ignores else set()
 
     def enabled(code: str) -> bool:
         return is_selected(code, rules.select, (*rules.ignore, *off))
