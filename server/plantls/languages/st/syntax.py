@@ -63,11 +63,22 @@ class SyntaxTree:
     """Problems with the file itself (malformed TwinCAT XML), reported as syntax errors."""
 
     def __post_init__(self) -> None:
-        self.lines = LineIndex(self.source)
+        self._lines: LineIndex | None = None
         self._synthetic_starts = [s for s, _ in self.synthetic]
         self._user_lines: LineIndex | None = None
         # dialect handling wrote text past some line ends: positions are clamped to the user's
         self._grown = bool(self.original) and len(self.original) != len(self.source)
+        # the bytes are the characters: node text is a slice of ``source``, no decoding
+        self._ascii = len(self.data) == len(self.source)
+
+    @property
+    def lines(self) -> LineIndex:
+        """Line index of ``source`` (built on first use: a check asks positions of only some
+        files, those with findings or dialect handling to undo)."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = LineIndex(self.source)
+        return lines
 
     @property
     def root(self) -> Node:
@@ -76,7 +87,9 @@ class SyntaxTree:
 
     def text(self, node: Node) -> str:
         """Source text of a node."""
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+        if self._ascii:
+            return self.source[node.start_byte : node.end_byte]
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def user_position(self, pos: Position) -> Position:
         """``pos`` clamped to the user's line: text that dialect handling appended at the end
@@ -181,13 +194,24 @@ def _merge_synthetic(
 
 
 def _byte_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Convert string offsets to UTF-8 byte offsets."""
+    """Convert string offsets to UTF-8 byte offsets (``spans`` sorted by start, as
+    :func:`prepare` gives them): one pass, each stretch of text encoded once."""
     if text.isascii() or not spans:
         return spans
     out = []
+    done = done_bytes = 0  # string offset reached and its byte offset
+
+    def size(a: int, b: int) -> int:
+        return len(text[a:b].encode("utf-8", errors="surrogatepass"))
+
     for s, e in spans:
-        bs = len(text[:s].encode("utf-8", errors="surrogatepass"))
-        out.append((bs, bs + len(text[s:e].encode("utf-8", errors="surrogatepass"))))
+        if s >= done:
+            done_bytes += size(done, s)
+            done = s
+            bs = done_bytes
+        else:  # overlaps the span before: count back from where the pass is
+            bs = done_bytes - size(s, done)
+        out.append((bs, bs + size(s, e)))
     return out
 
 
