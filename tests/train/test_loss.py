@@ -84,3 +84,16 @@ def test_validation_loss_without_gradients(base_dir: Path) -> None:
         got = causal_lm_loss(model, ids, mask, labels)
     assert not got.requires_grad
     assert float(got) == pytest.approx(float(ref), rel=1e-5)
+
+
+def test_fim_examples_are_scored_on_their_middle_only() -> None:
+    fim_middle = 4
+    seqs = [[9, 2, 10, 11, 3, 12, fim_middle, 20, 21, 0], [9, 30, 31, 32]]
+    _ids, mask, labels = _collate(seqs, pad_id=1, fim_middle=fim_middle)
+    # FIM example: only the middle and its end token are targets
+    assert labels[0].tolist() == [-100] * 7 + [20, 21, 0]
+    # plain next-line window: every token (the first is never predicted), padding is not
+    assert labels[1].tolist() == [9, 30, 31, 32] + [-100] * 6
+    assert mask[1].tolist() == [1] * 4 + [0] * 6
+    _, _, all_labels = _collate(seqs, pad_id=1)
+    assert all_labels[0].tolist() == seqs[0]
