@@ -82,8 +82,8 @@ clean-editors:
 
 # -- models (models/, server/plantls/train) ------------------------------------------------------
 .PHONY: model
-TINY_STEPS := 160
-## model: rebuild models/plantls-tiny (from scratch on generated data + examples/, ~12 min on
+TINY_STEPS := 400
+## model: rebuild models/plantls-tiny (from scratch on generated data + examples/, ~11-13 min on
 ## 2 cores) and its example-plant adapter models/adapters/bottling-line; CI does not run this
 model: $(DEVSTAMP)
 	rm -rf build/synth build/models
