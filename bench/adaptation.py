@@ -30,9 +30,21 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
     """Train and evaluate one project; returns its figures."""
     adapter = args.out / project.name
     train_cmd = [
-        *PLANTLS, "train", str(project), "--base", str(args.base), "--out", str(adapter),
-        "--holdout", str(args.holdout), "--max-steps", str(args.max_steps), "--seed", "0",
-        "--no-progress", *args.train_args,
+        *PLANTLS,
+        "train",
+        str(project),
+        "--base",
+        str(args.base),
+        "--out",
+        str(adapter),
+        "--holdout",
+        str(args.holdout),
+        "--max-steps",
+        str(args.max_steps),
+        "--seed",
+        "0",
+        "--no-progress",
+        *args.train_args,
     ]
     load_before = _load()
     t0 = time.perf_counter()
@@ -57,9 +69,23 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
     }
     for n, prompt in enumerate(p for p in args.prompt.split(",") if p):
         eval_cmd = [
-            *PLANTLS, "eval", str(project), "--model", str(args.base), "--adapter",
-            str(written), "--holdout", str(args.holdout), "--kinds", "next-line", "--samples",
-            str(args.samples), "--prompt", prompt, "--format", "json",
+            *PLANTLS,
+            "eval",
+            str(project),
+            "--model",
+            str(args.base),
+            "--adapter",
+            str(written),
+            "--holdout",
+            str(args.holdout),
+            "--kinds",
+            "next-line",
+            "--samples",
+            str(args.samples),
+            "--prompt",
+            prompt,
+            "--format",
+            "json",
         ]
         t1 = time.perf_counter()
         ev = subprocess.run(eval_cmd, capture_output=True, text=True)
@@ -106,26 +132,38 @@ def loss_speed(args: argparse.Namespace) -> int:
     from plantls.train.trainer import _collate, _tokenize, causal_lm_loss
 
     torch.set_num_threads(args.threads)
-    project = sorted(p for p in args.corpus.iterdir() if p.is_dir() and
-                     (not args.projects or p.name in args.projects.split(",")))[0]
+    project = sorted(
+        p
+        for p in args.corpus.iterdir()
+        if p.is_dir() and (not args.projects or p.name in args.projects.split(","))
+    )[0]
     tok = load_tokenizer(args.base)
     corpus = collect([project], args.holdout, 0)
-    seqs = _tokenize(tok, build_examples(corpus.train, 0, 4, 1000, has_plantls_fim(tok)),
-                     args.speed_length)
+    seqs = _tokenize(
+        tok, build_examples(corpus.train, 0, 4, 1000, has_plantls_fim(tok)), args.speed_length
+    )
     from peft import LoraConfig, get_peft_model
 
     model = load_model(args.base)
-    model = get_peft_model(model, LoraConfig(
-        r=8, lora_alpha=16, target_modules=lora_targets(model.config.model_type),
-        task_type="CAUSAL_LM", fan_in_fan_out=model.config.model_type == "gpt2"))
+    model = get_peft_model(
+        model,
+        LoraConfig(
+            r=8,
+            lora_alpha=16,
+            target_modules=lora_targets(model.config.model_type),
+            task_type="CAUSAL_LM",
+            fan_in_fan_out=model.config.model_type == "gpt2",
+        ),
+    )
     model.train()
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     figures = {}
     for name in ("full logits", "target positions"):
         done, seconds = 0, 0.0
         for step in range(args.speed_steps + 1):  # step 0 warms up, not counted
-            batch = [seqs[(step * args.speed_batch + i) % len(seqs)]
-                     for i in range(args.speed_batch)]
+            batch = [
+                seqs[(step * args.speed_batch + i) % len(seqs)] for i in range(args.speed_batch)
+            ]
             ids, mask, labels = _collate(batch, pad)
             t0 = time.perf_counter()
             if name == "full logits":
@@ -138,9 +176,12 @@ def loss_speed(args: argparse.Namespace) -> int:
                 seconds += time.perf_counter() - t0
                 done += int(mask.sum())
         figures[name] = done / seconds
-        print(f"{name}: {done} tokens in {seconds:.1f} s = {done / seconds:.1f} tokens/s "
-              f"({project.name}, batch {args.speed_batch} x {args.speed_length} tokens, "
-              f"{args.threads} threads)", flush=True)
+        print(
+            f"{name}: {done} tokens in {seconds:.1f} s = {done / seconds:.1f} tokens/s "
+            f"({project.name}, batch {args.speed_batch} x {args.speed_length} tokens, "
+            f"{args.threads} threads)",
+            flush=True,
+        )
     return 0
 
 
@@ -177,11 +218,18 @@ def main() -> int:
     parser.add_argument("--max-steps", type=int, default=150)
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--holdout", type=float, default=0.3)
-    parser.add_argument("--prompt", default="prefix",
-                        help="eval prompts: prefix, fim or auto, or several comma-separated "
-                        "(each is one `plantls eval` run; the table shows the first)")
-    parser.add_argument("--speed-steps", type=int, default=0,
-                        help="only measure training tokens/s of N steps, full vs target loss")
+    parser.add_argument(
+        "--prompt",
+        default="prefix",
+        help="eval prompts: prefix, fim or auto, or several comma-separated "
+        "(each is one `plantls eval` run; the table shows the first)",
+    )
+    parser.add_argument(
+        "--speed-steps",
+        type=int,
+        default=0,
+        help="only measure training tokens/s of N steps, full vs target loss",
+    )
     parser.add_argument("--speed-batch", type=int, default=4)
     parser.add_argument("--speed-length", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)

@@ -11,8 +11,15 @@ from plantls.cli.main import main
 from plantls.eval.runner import EvalConfig, evaluate, write_report
 from plantls.train.tiny import tiny_adapter
 
-KEYS = {"exact_match", "edit_similarity", "parse_rate", "latency_ms_p50", "latency_ms_p95",
-        "tokens_per_second", "samples"}
+KEYS = {
+    "exact_match",
+    "edit_similarity",
+    "parse_rate",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "tokens_per_second",
+    "samples",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +48,24 @@ def test_base_and_adapter_in_one_run(
 
 
 def test_cli_json(base_dir: Path, corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["eval", str(corpus_dir), "--model", str(base_dir), "--format", "json",
-                 "--samples", "2", "--kinds", "next-line", "--max-new-tokens", "6",
-                 "--holdout", "0.2"])
+    code = main(
+        [
+            "eval",
+            str(corpus_dir),
+            "--model",
+            str(base_dir),
+            "--format",
+            "json",
+            "--samples",
+            "2",
+            "--kinds",
+            "next-line",
+            "--max-new-tokens",
+            "6",
+            "--holdout",
+            "0.2",
+        ]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert list(out) == ["base"] and set(out["base"]) >= KEYS and out["base"]["samples"] == 2

@@ -27,8 +27,13 @@ def _same(a: Path, b: Path) -> bool:
 
 def test_from_scratch_model_layout(base_dir: Path) -> None:
     names = {p.name for p in base_dir.iterdir()}
-    assert {"config.json", "model.safetensors", "tokenizer.json", "training_card.md",
-            "loss.png"} <= names
+    assert {
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "training_card.md",
+        "loss.png",
+    } <= names
     assert not list(base_dir.glob("*.bin"))
     config = json.loads((base_dir / "config.json").read_text())
     assert config["model_type"] == "gpt2"
@@ -41,11 +46,23 @@ def test_adapter_card_and_files(base_dir: Path, corpus_dir: Path, tmp_path: Path
     result = train_adapter([corpus_dir], base_dir, tmp_path / "a", tiny_config(), progress=False)
     assert result.out == tmp_path / "a"
     names = {p.name for p in result.out.iterdir()}
-    assert {"adapter_config.json", "adapter_model.safetensors", "training_card.md",
-            "loss.png", "training.json"} <= names
+    assert {
+        "adapter_config.json",
+        "adapter_model.safetensors",
+        "training_card.md",
+        "loss.png",
+        "training.json",
+    } <= names
     card = (result.out / "training_card.md").read_text()
-    for needle in ("## Data", "train_files", "learning_rate", "trainable parameters",
-                   "validation loss", "training time", "c_attn"):
+    for needle in (
+        "## Data",
+        "train_files",
+        "learning_rate",
+        "trainable parameters",
+        "validation loss",
+        "training time",
+        "c_attn",
+    ):
         assert needle in card
     assert result.val_losses and result.steps == 6
     assert not partial_dir(tmp_path / "a").exists()
@@ -57,8 +74,7 @@ def test_same_seed_same_weights_and_no_overwrite(
 ) -> None:
     a = train_adapter([corpus_dir], base_dir, tmp_path / "x", tiny_config(), progress=False)
     b = train_adapter([corpus_dir], base_dir, tmp_path / "x", tiny_config(), progress=False)
-    c = train_adapter([corpus_dir], base_dir, tmp_path / "x", tiny_config(seed=5),
-                      progress=False)
+    c = train_adapter([corpus_dir], base_dir, tmp_path / "x", tiny_config(seed=5), progress=False)
     assert (a.out.name, b.out.name, c.out.name) == ("x", "x-v2", "x-v3")
     assert _same(a.out, b.out)
     assert not _same(a.out, c.out)
@@ -67,8 +83,7 @@ def test_same_seed_same_weights_and_no_overwrite(
 def test_interrupted_run_leaves_no_adapter_and_resume_matches(
     base_dir: Path, corpus_dir: Path, tmp_path: Path
 ) -> None:
-    full = train_adapter([corpus_dir], base_dir, tmp_path / "full", tiny_config(),
-                         progress=False)
+    full = train_adapter([corpus_dir], base_dir, tmp_path / "full", tiny_config(), progress=False)
 
     def stop_at_5(step: int, loss: float) -> None:
         if step == 5:
@@ -76,15 +91,21 @@ def test_interrupted_run_leaves_no_adapter_and_resume_matches(
 
     out = tmp_path / "run"
     with pytest.raises(TrainingInterrupted, match="--resume"):
-        train_adapter([corpus_dir], base_dir, out, tiny_config(), on_step=stop_at_5,
-                      progress=False)
+        train_adapter([corpus_dir], base_dir, out, tiny_config(), on_step=stop_at_5, progress=False)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
     assert (partial_dir(out) / "checkpoint" / "state.pt").exists()  # saved at step 4
 
     seen: list[int] = []
-    resumed = train_adapter([corpus_dir], base_dir, out, tiny_config(), resume=True,
-                            on_step=lambda s, _l: seen.append(s), progress=False)
+    resumed = train_adapter(
+        [corpus_dir],
+        base_dir,
+        out,
+        tiny_config(),
+        resume=True,
+        on_step=lambda s, _l: seen.append(s),
+        progress=False,
+    )
     assert seen == [5, 6]
     assert resumed.out == out and not partial_dir(out).exists()
     assert _same(full.out, resumed.out)
@@ -102,8 +123,14 @@ def test_resume_refuses_a_checkpoint_of_another_run(
     with pytest.raises(TrainingInterrupted):
         train_adapter([corpus_dir], base_dir, out, tiny_config(), on_step=stop, progress=False)
     with pytest.raises(ValueError, match="other data or options"):
-        train_adapter([corpus_dir], base_dir, out, tiny_config(learning_rate=1e-4),
-                      resume=True, progress=False)
+        train_adapter(
+            [corpus_dir],
+            base_dir,
+            out,
+            tiny_config(learning_rate=1e-4),
+            resume=True,
+            progress=False,
+        )
 
 
 def test_long_fim_examples_keep_the_middle(base_dir: Path) -> None:

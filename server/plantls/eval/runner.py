@@ -74,7 +74,7 @@ class Hole:
     @property
     def target(self) -> str:
         """The removed text."""
-        return self.file.text[self.start:self.end]
+        return self.file.text[self.start : self.end]
 
 
 @dataclass
@@ -132,8 +132,9 @@ class EvalReport:
         out: dict[str, Any] = {}
         for m in self.models:
             entry = m.metrics()
-            entry["by_kind"] = {k: m.metrics(k) for k in self.config.kinds
-                                if m.metrics(k)["samples"]}
+            entry["by_kind"] = {
+                k: m.metrics(k) for k in self.config.kinds if m.metrics(k)["samples"]
+            }
             out[m.name] = entry
         return out
 
@@ -227,7 +228,7 @@ def candidate_holes(src: SourceFile, kind: str) -> list[Hole]:
             ind = _indent(line)
             j = i + 1
             while j < len(lines) and j < i + 8:
-                nxt = text[lines[j][0]:lines[j][1]]
+                nxt = text[lines[j][0] : lines[j][1]]
                 if nxt.strip() and _indent(nxt) <= ind:
                     if nxt.strip().upper().startswith("END"):
                         j += 1
@@ -273,8 +274,9 @@ def syntax_error_count(text: str, language: str) -> int:
     lang = language_by_id(language)
     if lang is None:
         return 0
-    ext = {"opendss": "eval.dss", "fab-recipe": "eval.recipe.yaml",
-           "fab-tool": "eval.tool.yaml"}[language]
+    ext = {"opendss": "eval.dss", "fab-recipe": "eval.recipe.yaml", "fab-tool": "eval.tool.yaml"}[
+        language
+    ]
     doc = Document(f"file:///eval/{ext}", text, language)
     codes = {"DSS101", "DSS102", "DSS103", "DSS104", "RCP100", "RCP101"}
     try:
@@ -307,7 +309,9 @@ class TorchModel:
         """Nothing to free."""
 
     def generate(
-        self, request: GenerationRequest, cancel: CancelToken | None = None,
+        self,
+        request: GenerationRequest,
+        cancel: CancelToken | None = None,
         heal_newline: bool = False,
     ) -> GenerationResult:
         """Greedy generation (transformers ``generate``) with stop strings and cancellation.
@@ -320,8 +324,10 @@ class TorchModel:
         from transformers import StoppingCriteria, StoppingCriteriaList
 
         tok = self._tokenizer
-        ids = list(request.prompt_ids) if request.prompt_ids is not None else list(
-            tok.encode(request.prompt, add_special_tokens=False)
+        ids = (
+            list(request.prompt_ids)
+            if request.prompt_ids is not None
+            else list(tok.encode(request.prompt, add_special_tokens=False))
         )
         n_prompt = len(ids)
         state: dict[str, Any] = {"finish": "length", "first": None}
@@ -350,10 +356,13 @@ class TorchModel:
 
         with torch.no_grad():
             out = self.model.generate(
-                torch.tensor([ids]), attention_mask=torch.ones((1, n_prompt), dtype=torch.long),
-                max_new_tokens=request.max_new_tokens, do_sample=False,
+                torch.tensor([ids]),
+                attention_mask=torch.ones((1, n_prompt), dtype=torch.long),
+                max_new_tokens=request.max_new_tokens,
+                do_sample=False,
                 stopping_criteria=StoppingCriteriaList([_Stop()]),
-                pad_token_id=self.model.config.eos_token_id, eos_token_id=None,
+                pad_token_id=self.model.config.eos_token_id,
+                eos_token_id=None,
             )
         new_ids = [int(t) for t in out[0, n_prompt:]]
         if new_ids and new_ids[-1] in eos:
@@ -363,9 +372,15 @@ class TorchModel:
             text = text[1:]
         cuts = [i for i in (text.find(s) for s in request.stop if s) if i >= 0]
         if cuts:
-            text = text[:min(cuts)]
-        return GenerationResult(text, n_prompt, len(new_ids), time.perf_counter() - start,
-                                state["first"], state["finish"])
+            text = text[: min(cuts)]
+        return GenerationResult(
+            text,
+            n_prompt,
+            len(new_ids),
+            time.perf_counter() - start,
+            state["first"],
+            state["finish"],
+        )
 
 
 def load_models(model_dir: Path, adapter: Path | None) -> list[TorchModel]:
@@ -399,8 +414,9 @@ def max_positions(model: Any) -> int | None:
     return getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
 
 
-def _prompt_ids(tokenizer: Any, hole: Hole, fim: bool, cfg: EvalConfig,
-                limit: int | None = None) -> list[int]:
+def _prompt_ids(
+    tokenizer: Any, hole: Hole, fim: bool, cfg: EvalConfig, limit: int | None = None
+) -> list[int]:
     text = hole.file.text
     from plantls.train.models import bos_ids
 
@@ -411,13 +427,13 @@ def _prompt_ids(tokenizer: Any, hole: Hole, fim: bool, cfg: EvalConfig,
     budget = min(cfg.max_prompt_tokens, limit or cfg.max_prompt_tokens) - len(lang) - 3
     if not fim:
         end = hole.start - 1 if _heals(hole, fim) else hole.start
-        prefix = enc(text[max(0, end - 4 * budget):end])
+        prefix = enc(text[max(0, end - 4 * budget) : end])
         return lang + prefix[-budget:]
     suffix_budget = int(budget * cfg.suffix_share)
-    prefix = enc(text[max(0, hole.start - 4 * budget):hole.start])
-    suffix = enc(text[hole.end:hole.end + 4 * suffix_budget])[:suffix_budget]
-    prefix = prefix[-(budget - len(suffix)):]
-    return (lang + enc(FIM_PREFIX) + prefix + enc(FIM_SUFFIX) + suffix + enc(FIM_MIDDLE))
+    prefix = enc(text[max(0, hole.start - 4 * budget) : hole.start])
+    suffix = enc(text[hole.end : hole.end + 4 * suffix_budget])[:suffix_budget]
+    prefix = prefix[-(budget - len(suffix)) :]
+    return lang + enc(FIM_PREFIX) + prefix + enc(FIM_SUFFIX) + suffix + enc(FIM_MIDDLE)
 
 
 def _heals(hole: Hole, fim: bool) -> bool:
@@ -432,8 +448,9 @@ def _postprocess(prediction: str, hole: Hole) -> str:
     return "\n".join(prediction.split("\n")[:target_lines])
 
 
-def score_model(model: TorchModel, holes: list[Hole], cfg: EvalConfig, fim: bool,
-                base_errors: dict[str, int]) -> ModelScores:
+def score_model(
+    model: TorchModel, holes: list[Hole], cfg: EvalConfig, fim: bool, base_errors: dict[str, int]
+) -> ModelScores:
     """Run the model on every hole and score it."""
     scores = ModelScores(model.name)
     tok = model.tokenizer()
@@ -444,25 +461,33 @@ def score_model(model: TorchModel, holes: list[Hole], cfg: EvalConfig, fim: bool
         limit = positions - new_tokens if positions else None
         ids = _prompt_ids(tok, hole, fim, cfg, limit)
         stop = ("\n",) if hole.kind in ("next-line", "span") else ()
-        req = GenerationRequest(prompt="", prompt_ids=tuple(ids), stop=stop,
-                                max_new_tokens=new_tokens)
+        req = GenerationRequest(
+            prompt="", prompt_ids=tuple(ids), stop=stop, max_new_tokens=new_tokens
+        )
         res = model.generate(req, heal_newline=_heals(hole, fim))
         pred = _postprocess(res.text, hole)
         text = hole.file.text
-        completed = text[:hole.start] + pred + text[hole.end:]
+        completed = text[: hole.start] + pred + text[hole.end :]
         errors = syntax_error_count(completed, hole.file.language)
-        scores.samples.append(Sample(
-            kind=hole.kind, path=hole.file.path, target=hole.target, prediction=pred,
-            exact=pred.strip() == hole.target.strip(),
-            similarity=edit_similarity(pred.strip(), hole.target.strip()),
-            parses=errors <= base_errors[hole.file.path],
-            seconds=res.seconds, tokens=res.generated_tokens,
-        ))
+        scores.samples.append(
+            Sample(
+                kind=hole.kind,
+                path=hole.file.path,
+                target=hole.target,
+                prediction=pred,
+                exact=pred.strip() == hole.target.strip(),
+                similarity=edit_similarity(pred.strip(), hole.target.strip()),
+                parses=errors <= base_errors[hole.file.path],
+                seconds=res.seconds,
+                tokens=res.generated_tokens,
+            )
+        )
     return scores
 
 
-def evaluate(data: list[Path], model_dir: Path, adapter: Path | None,
-             cfg: EvalConfig | None = None) -> EvalReport:
+def evaluate(
+    data: list[Path], model_dir: Path, adapter: Path | None, cfg: EvalConfig | None = None
+) -> EvalReport:
     """Evaluate the base (and adapter) on held-out files under ``data``."""
     import torch
 
@@ -502,8 +527,11 @@ def write_report(report: EvalReport, out: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), dpi=100)
     width = 0.8 / max(1, len(summary))
     for idx, (metric, label) in enumerate(
-        [("exact_match", "exact match"), ("edit_similarity", "edit similarity"),
-         ("parse_rate", "parse rate")]
+        [
+            ("exact_match", "exact match"),
+            ("edit_similarity", "edit similarity"),
+            ("parse_rate", "parse rate"),
+        ]
     ):
         ax = axes[idx]
         for j, (name, entry) in enumerate(summary.items()):
@@ -526,7 +554,13 @@ def write_report(report: EvalReport, out: Path) -> None:
     plt.close(fig)
     md = report.markdown() + "\n![scores](scores.png)\n\n![latency](latency.png)\n"
     (out / "report.md").write_text(md, encoding="utf-8")
-    (out / "results.json").write_text(json.dumps({
-        "summary": summary,
-        "samples": {m.name: [s.__dict__ for s in m.samples] for m in report.models},
-    }, indent=1), encoding="utf-8")
+    (out / "results.json").write_text(
+        json.dumps(
+            {
+                "summary": summary,
+                "samples": {m.name: [s.__dict__ for s in m.samples] for m in report.models},
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )

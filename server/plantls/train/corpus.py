@@ -116,6 +116,7 @@ class Corpus:
 
     def summary(self) -> dict[str, object]:
         """Counts for the training card."""
+
         def count(files: list[SourceFile]) -> dict[str, int]:
             out: dict[str, int] = {}
             for f in files:
@@ -190,8 +191,9 @@ def _line_starts(text: str) -> list[int]:
 
 def fim_text(prefix: str, middle: str, suffix: str, language: str) -> str:
     """A PSM fill-in-the-middle training text."""
-    return (f"{lang_token(language)}{FIM_PREFIX}{prefix}{FIM_SUFFIX}{suffix}"
-            f"{FIM_MIDDLE}{middle}{EOS}")
+    return (
+        f"{lang_token(language)}{FIM_PREFIX}{prefix}{FIM_SUFFIX}{suffix}{FIM_MIDDLE}{middle}{EOS}"
+    )
 
 
 def file_text(src: SourceFile) -> str:
@@ -250,8 +252,9 @@ def build_examples(
             else:
                 start = rng.randrange(0, len(text) - 1)
                 end = min(len(text), start + rng.randint(1, 80))
-            prefix = text[max(0, start - context_chars):start]
-            suffix = text[end:end + context_chars // 2]
-            out.append(Example(fim_text(prefix, text[start:end], suffix, src.language),
-                               f"fim-{kind}"))
+            prefix = text[max(0, start - context_chars) : start]
+            suffix = text[end : end + context_chars // 2]
+            out.append(
+                Example(fim_text(prefix, text[start:end], suffix, src.language), f"fim-{kind}")
+            )
     return out

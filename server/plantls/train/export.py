@@ -57,8 +57,10 @@ class ExportResult:
         text = f"wrote {self.path} ({self.format}, {self.tensors} tensors, {self.bytes:,} bytes)"
         if self.checked:
             verdict = "same" if self.match else "DIFFERENT"
-            text += (f"\nfirst tokens: transformers {self.check_tokens_transformers}, "
-                     f"ctransformers {self.check_tokens_ctransformers}: {verdict}")
+            text += (
+                f"\nfirst tokens: transformers {self.check_tokens_transformers}, "
+                f"ctransformers {self.check_tokens_ctransformers}: {verdict}"
+            )
         return text
 
 
@@ -67,8 +69,9 @@ def merged_model(model_dir: Path, adapter: Path | None) -> tuple[Any, Any]:
     from plantls.train.models import load_model, load_tokenizer
 
     model = load_model(model_dir)
-    tokenizer = load_tokenizer(adapter if adapter and (adapter / "tokenizer.json").exists()
-                               else model_dir)
+    tokenizer = load_tokenizer(
+        adapter if adapter and (adapter / "tokenizer.json").exists() else model_dir
+    )
     if adapter is not None:
         from peft import PeftModel
 
@@ -113,8 +116,10 @@ def _gpt2_tensors(model: Any) -> list[tuple[str, np.ndarray]]:
 
 def _bytes_to_unicode() -> dict[int, str]:
     """GPT-2's byte to printable-character table (byte-level BPE symbols)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\xa1"), ord("\xac") + 1)) + list(
-        range(ord("\xae"), ord("\xff") + 1)
+    bs = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("\xa1"), ord("\xac") + 1))
+        + list(range(ord("\xae"), ord("\xff") + 1))
     )
     cs = bs[:]
     n = 0
@@ -156,8 +161,9 @@ def write_ggml(model: Any, tokenizer: Any, path: Path, dtype: str = "f32") -> in
     vocab = (vocab + [b""] * n_vocab)[:n_vocab]
     with path.open("wb") as f:
         f.write(struct.pack("<i", GGML_MAGIC))
-        f.write(struct.pack("<6i", n_vocab, cfg.n_positions, cfg.n_embd, cfg.n_head,
-                            cfg.n_layer, ftype))
+        f.write(
+            struct.pack("<6i", n_vocab, cfg.n_positions, cfg.n_embd, cfg.n_head, cfg.n_layer, ftype)
+        )
         f.write(struct.pack("<i", n_vocab))
         for tok in vocab:
             f.write(struct.pack("<I", len(tok)))
@@ -214,17 +220,25 @@ def write_gguf(model: Any, tokenizer: Any, path: Path, dtype: str = "f32") -> in
     if tokenizer.pad_token_id is not None:
         w.add_pad_token_id(tokenizer.pad_token_id)
     names = {
-        "model/ln_f/g": "output_norm.weight", "model/ln_f/b": "output_norm.bias",
-        "model/wte": "token_embd.weight", "model/wpe": "position_embd.weight",
+        "model/ln_f/g": "output_norm.weight",
+        "model/ln_f/b": "output_norm.bias",
+        "model/wte": "token_embd.weight",
+        "model/wpe": "position_embd.weight",
         "model/lm_head": "output.weight",
     }
     per_layer = {
-        "ln_1/g": "attn_norm.weight", "ln_1/b": "attn_norm.bias",
-        "ln_2/g": "ffn_norm.weight", "ln_2/b": "ffn_norm.bias",
-        "attn/c_attn/w": "attn_qkv.weight", "attn/c_attn/b": "attn_qkv.bias",
-        "attn/c_proj/w": "attn_output.weight", "attn/c_proj/b": "attn_output.bias",
-        "mlp/c_fc/w": "ffn_up.weight", "mlp/c_fc/b": "ffn_up.bias",
-        "mlp/c_proj/w": "ffn_down.weight", "mlp/c_proj/b": "ffn_down.bias",
+        "ln_1/g": "attn_norm.weight",
+        "ln_1/b": "attn_norm.bias",
+        "ln_2/g": "ffn_norm.weight",
+        "ln_2/b": "ffn_norm.bias",
+        "attn/c_attn/w": "attn_qkv.weight",
+        "attn/c_attn/b": "attn_qkv.bias",
+        "attn/c_proj/w": "attn_output.weight",
+        "attn/c_proj/b": "attn_output.bias",
+        "mlp/c_fc/w": "ffn_up.weight",
+        "mlp/c_fc/b": "ffn_up.bias",
+        "mlp/c_proj/w": "ffn_down.weight",
+        "mlp/c_proj/b": "ffn_down.bias",
     }
     tensors = _gpt2_tensors(model)
     for name, arr in tensors:
@@ -248,11 +262,14 @@ def first_tokens_transformers(model: Any, ids: list[int], n: int) -> list[int]:
 
     with torch.no_grad():
         out = model.generate(
-            torch.tensor([ids]), attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
-            max_new_tokens=n, do_sample=False, pad_token_id=model.config.eos_token_id,
+            torch.tensor([ids]),
+            attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
+            max_new_tokens=n,
+            do_sample=False,
+            pad_token_id=model.config.eos_token_id,
             eos_token_id=None,
         )
-    return [int(t) for t in out[0, len(ids):]]
+    return [int(t) for t in out[0, len(ids) :]]
 
 
 def check_prompt_ids(tokenizer: Any) -> list[int]:
@@ -299,6 +316,7 @@ def export(
         result.check_tokens_ctransformers = first_tokens(out, ids, check_tokens)
         result.checked = True
         if not result.match:
-            raise ExportError(result.describe() + "\nthe exported file does not match; "
-                              "please report this")
+            raise ExportError(
+                result.describe() + "\nthe exported file does not match; please report this"
+            )
     return result

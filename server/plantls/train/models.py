@@ -111,7 +111,10 @@ def train_tokenizer(texts: list[str], vocab_size: int = 4096) -> Any:
 
     bpe = ByteLevelBPETokenizer(add_prefix_space=False)
     bpe.train_from_iterator(
-        texts, vocab_size=vocab_size, min_frequency=2, special_tokens=list(SPECIAL_TOKENS),
+        texts,
+        vocab_size=vocab_size,
+        min_frequency=2,
+        special_tokens=list(SPECIAL_TOKENS),
         show_progress=False,
     )
     tok = PreTrainedTokenizerFast(
@@ -127,8 +130,9 @@ def train_tokenizer(texts: list[str], vocab_size: int = 4096) -> Any:
     return tok
 
 
-def tiny_config(tokenizer: Any, n_embd: int = 256, n_layer: int = 4, n_head: int = 4,
-                n_positions: int = 512) -> Any:
+def tiny_config(
+    tokenizer: Any, n_embd: int = 256, n_layer: int = 4, n_head: int = 4, n_positions: int = 512
+) -> Any:
     """A GPT-2 configuration (the architecture ``plantls export`` writes for ctransformers)."""
     from transformers import GPT2Config
 

@@ -16,29 +16,95 @@ from functools import partial
 from pathlib import Path
 
 _EQUIPMENT = [
-    "Conveyor", "Pump", "Fan", "Mixer", "Valve", "Heater", "Compressor", "Agitator", "Feeder",
-    "Crusher", "Elevator", "Blower", "Dosing", "Filler", "Capper", "Labeler", "Palletizer",
-    "Washer", "Dryer", "Separator", "Chiller", "Boiler", "Press", "Winder", "Extruder",
+    "Conveyor",
+    "Pump",
+    "Fan",
+    "Mixer",
+    "Valve",
+    "Heater",
+    "Compressor",
+    "Agitator",
+    "Feeder",
+    "Crusher",
+    "Elevator",
+    "Blower",
+    "Dosing",
+    "Filler",
+    "Capper",
+    "Labeler",
+    "Palletizer",
+    "Washer",
+    "Dryer",
+    "Separator",
+    "Chiller",
+    "Boiler",
+    "Press",
+    "Winder",
+    "Extruder",
 ]
 _AREAS = [
-    "Infeed", "Outfeed", "Tank1", "Tank2", "Line1", "Line2", "Silo", "Boiler", "Cooling",
-    "Packaging", "Mixing", "Storage", "Dosing", "CIP", "Kiln", "Hall", "Dock", "Press",
+    "Infeed",
+    "Outfeed",
+    "Tank1",
+    "Tank2",
+    "Line1",
+    "Line2",
+    "Silo",
+    "Boiler",
+    "Cooling",
+    "Packaging",
+    "Mixing",
+    "Storage",
+    "Dosing",
+    "CIP",
+    "Kiln",
+    "Hall",
+    "Dock",
+    "Press",
 ]
 _SIGNALS = [
-    "Level", "Pressure", "Temperature", "Flow", "Speed", "Weight", "Position", "Torque",
-    "Current", "Humidity", "Density", "Ph",
+    "Level",
+    "Pressure",
+    "Temperature",
+    "Flow",
+    "Speed",
+    "Weight",
+    "Position",
+    "Torque",
+    "Current",
+    "Humidity",
+    "Density",
+    "Ph",
 ]
 _UNITS = {
-    "Level": ("%", 0.0, 100.0), "Pressure": ("bar", 0.0, 16.0),
-    "Temperature": ("degC", -20.0, 180.0), "Flow": ("m3/h", 0.0, 250.0),
-    "Speed": ("rpm", 0.0, 3000.0), "Weight": ("kg", 0.0, 2500.0),
-    "Position": ("mm", 0.0, 1200.0), "Torque": ("Nm", 0.0, 400.0),
-    "Current": ("A", 0.0, 63.0), "Humidity": ("%", 0.0, 100.0),
-    "Density": ("kg/m3", 600.0, 1400.0), "Ph": ("pH", 0.0, 14.0),
+    "Level": ("%", 0.0, 100.0),
+    "Pressure": ("bar", 0.0, 16.0),
+    "Temperature": ("degC", -20.0, 180.0),
+    "Flow": ("m3/h", 0.0, 250.0),
+    "Speed": ("rpm", 0.0, 3000.0),
+    "Weight": ("kg", 0.0, 2500.0),
+    "Position": ("mm", 0.0, 1200.0),
+    "Torque": ("Nm", 0.0, 400.0),
+    "Current": ("A", 0.0, 63.0),
+    "Humidity": ("%", 0.0, 100.0),
+    "Density": ("kg/m3", 600.0, 1400.0),
+    "Ph": ("pH", 0.0, 14.0),
 }
 _STATES = [
-    "Idle", "Starting", "Running", "Stopping", "Fault", "Filling", "Draining", "Heating",
-    "Cooling", "Cleaning", "Waiting", "Homing", "Manual", "Holding",
+    "Idle",
+    "Starting",
+    "Running",
+    "Stopping",
+    "Fault",
+    "Filling",
+    "Draining",
+    "Heating",
+    "Cooling",
+    "Cleaning",
+    "Waiting",
+    "Homing",
+    "Manual",
+    "Holding",
 ]
 _AUTHORS = ["j.meyer", "a.rossi", "k.ito", "m.dubois", "s.novak", "l.garcia", "p.nowak"]
 
@@ -77,7 +143,9 @@ class _Pou:
             head += f" : {self.return_type}"
         out.append(head)
         for section, decls in (
-            ("VAR_INPUT", self.inputs), ("VAR_OUTPUT", self.outputs), ("VAR", self.locals)
+            ("VAR_INPUT", self.inputs),
+            ("VAR_OUTPUT", self.outputs),
+            ("VAR", self.locals),
         ):
             if decls:
                 out.append(section)
@@ -91,8 +159,11 @@ class _Pou:
 
 def _fb_motor(rng: random.Random, name: str) -> _Pou:
     eq = name.removeprefix("FB_")
-    pou = _Pou("FUNCTION_BLOCK", name, comment=f"{eq} motor with start/stop, feedback "
-               "supervision and a run-hours counter")
+    pou = _Pou(
+        "FUNCTION_BLOCK",
+        name,
+        comment=f"{eq} motor with start/stop, feedback supervision and a run-hours counter",
+    )
     pou.inputs = [
         "bStart       : BOOL;   // start request (pulse)",
         "bStop        : BOOL;   // stop request (pulse)",
@@ -129,8 +200,11 @@ def _fb_motor(rng: random.Random, name: str) -> _Pou:
 
 
 def _fb_valve(rng: random.Random, name: str) -> _Pou:
-    pou = _Pou("FUNCTION_BLOCK", name, comment="On/off valve with limit switches and "
-               "travel-time supervision")
+    pou = _Pou(
+        "FUNCTION_BLOCK",
+        name,
+        comment="On/off valve with limit switches and travel-time supervision",
+    )
     pou.inputs = [
         "bOpen     : BOOL;",
         "bOpened   : BOOL;   // limit switch open",
@@ -159,8 +233,11 @@ def _fb_valve(rng: random.Random, name: str) -> _Pou:
 
 def _fb_analog(rng: random.Random, name: str, signal: str) -> _Pou:
     unit, lo, hi = _UNITS[signal]
-    pou = _Pou("FUNCTION_BLOCK", name,
-               comment=f"{signal} measurement in {unit}: scaling, limits and alarms")
+    pou = _Pou(
+        "FUNCTION_BLOCK",
+        name,
+        comment=f"{signal} measurement in {unit}: scaling, limits and alarms",
+    )
     warn = rng.uniform(0.7, 0.85)
     alarm = rng.uniform(0.88, 0.97)
     pou.inputs = [
@@ -171,8 +248,12 @@ def _fb_analog(rng: random.Random, name: str, signal: str) -> _Pou:
         f"fHighAlarm  : REAL := {lo + (hi - lo) * alarm:.1f};",
         f"tDelay      : TIME := {_time(rng)};",
     ]
-    pou.outputs = [f"fValue : REAL;   // {unit}", "bWarning : BOOL;", "bAlarm : BOOL;",
-                   "bWireBreak : BOOL;"]
+    pou.outputs = [
+        f"fValue : REAL;   // {unit}",
+        "bWarning : BOOL;",
+        "bAlarm : BOOL;",
+        "bWireBreak : BOOL;",
+    ]
     pou.locals = ["fbAlarmDelay : TON;", "fbWarnDelay : TON;"]
     pou.body = [
         "bWireBreak := nRaw < 0 OR nRaw > 32000;",
@@ -190,8 +271,11 @@ def _fb_analog(rng: random.Random, name: str, signal: str) -> _Pou:
 
 def _fb_pid(rng: random.Random, name: str, signal: str) -> _Pou:
     unit, lo, hi = _UNITS[signal]
-    pou = _Pou("FUNCTION_BLOCK", name, comment=f"PI controller for {signal.lower()} ({unit}), "
-               "with anti-windup and manual mode")
+    pou = _Pou(
+        "FUNCTION_BLOCK",
+        name,
+        comment=f"PI controller for {signal.lower()} ({unit}), with anti-windup and manual mode",
+    )
     pou.inputs = [
         "bEnable  : BOOL;",
         "bManual  : BOOL;",
@@ -243,8 +327,7 @@ def _fb_pid(rng: random.Random, name: str, signal: str) -> _Pou:
 def _fb_sequence(rng: random.Random, name: str, enum_name: str, states: list[str]) -> _Pou:
     pou = _Pou("FUNCTION_BLOCK", name, comment="Step sequence: " + " -> ".join(states))
     pou.inputs = ["bStart : BOOL;", "bStop : BOOL;", "bReset : BOOL;", "bSensorOk : BOOL;"]
-    pou.outputs = [f"eState : {enum_name};", "bBusy : BOOL;", "bDone : BOOL;",
-                   "nCycles : DINT;"]
+    pou.outputs = [f"eState : {enum_name};", "bBusy : BOOL;", "bDone : BOOL;", "nCycles : DINT;"]
     pou.locals = ["fbStepTimer : TON;", f"tStep : TIME := {_time(rng)};"]
     body = ["fbStepTimer(IN := bBusy, PT := tStep);", "", "CASE eState OF"]
     for i, st in enumerate(states):
@@ -288,8 +371,7 @@ def _fb_sequence(rng: random.Random, name: str, enum_name: str, states: list[str
 def _fb_counter(rng: random.Random, name: str) -> _Pou:
     n = rng.choice([6, 12, 24, 48])
     pou = _Pou("FUNCTION_BLOCK", name, comment=f"Counts parts and closes a batch every {n}")
-    pou.inputs = ["bPart : BOOL;   // part sensor", "bReset : BOOL;",
-                  f"nBatchSize : INT := {n};"]
+    pou.inputs = ["bPart : BOOL;   // part sensor", "bReset : BOOL;", f"nBatchSize : INT := {n};"]
     pou.outputs = ["nCount : INT;", "nBatches : DINT;", "bBatchDone : BOOL;"]
     pou.locals = ["fbPartEdge : R_TRIG;", "fbCounter : CTU;"]
     pou.body = [
@@ -305,8 +387,7 @@ def _fb_counter(rng: random.Random, name: str) -> _Pou:
 
 
 def _fn_limit(rng: random.Random, name: str) -> _Pou:
-    pou = _Pou("FUNCTION", name, return_type="REAL",
-               comment="Clamp a value to [fLow, fHigh]")
+    pou = _Pou("FUNCTION", name, return_type="REAL", comment="Clamp a value to [fLow, fHigh]")
     pou.inputs = ["fIn : REAL;", "fLow : REAL;", "fHigh : REAL;"]
     pou.body = [
         "IF fIn < fLow THEN",
@@ -322,8 +403,9 @@ def _fn_limit(rng: random.Random, name: str) -> _Pou:
 
 def _fn_average(rng: random.Random, name: str) -> _Pou:
     n = rng.choice([4, 8, 10, 16])
-    pou = _Pou("FUNCTION", name, return_type="REAL",
-               comment=f"Mean of the first nCount of {n} samples")
+    pou = _Pou(
+        "FUNCTION", name, return_type="REAL", comment=f"Mean of the first nCount of {n} samples"
+    )
     pou.inputs = [f"aSamples : ARRAY[1..{n}] OF REAL;", "nCount : INT;"]
     pou.locals = ["i : INT;", "fSum : REAL;"]
     pou.body = [
@@ -350,8 +432,13 @@ def _struct(rng: random.Random, name: str, signals: list[str]) -> str:
     for s in signals:
         unit = _UNITS[s][0]
         lines.append(f"    f{s} : REAL;   // {unit}")
-    lines += ["    bValid : BOOL;", "    nQuality : INT;", "    sTag : STRING(32);",
-              "END_STRUCT", "END_TYPE"]
+    lines += [
+        "    bValid : BOOL;",
+        "    nQuality : INT;",
+        "    sTag : STRING(32);",
+        "END_STRUCT",
+        "END_TYPE",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -369,20 +456,20 @@ def _gvl(rng: random.Random, name: str, signals: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _program(rng: random.Random, name: str, fbs: list[tuple[str, str]],
-             signals: list[str]) -> _Pou:
+def _program(rng: random.Random, name: str, fbs: list[tuple[str, str]], signals: list[str]) -> _Pou:
     """A PROGRAM that instantiates and calls the plant's FBs."""
     pou = _Pou("PROGRAM", name, comment=f"{name}: cyclic program of the area")
-    pou.locals = ["bAutoMode : BOOL := TRUE;", "bEmergencyOk : BOOL := TRUE;",
-                  "nCycle : UDINT;"]
+    pou.locals = ["bAutoMode : BOOL := TRUE;", "bEmergencyOk : BOOL := TRUE;", "nCycle : UDINT;"]
     for _kind, fb in fbs:
         pou.locals.append(f"fb{fb.removeprefix('FB_')} : {fb};")
     body = ["nCycle := nCycle + 1;", ""]
     for kind, fb in fbs:
         inst = f"fb{fb.removeprefix('FB_')}"
         if kind == "motor":
-            body.append(f"{inst}(bStart := bAutoMode, bStop := NOT bAutoMode, "
-                        "bInterlock := bEmergencyOk, bFeedback := TRUE);")
+            body.append(
+                f"{inst}(bStart := bAutoMode, bStop := NOT bAutoMode, "
+                "bInterlock := bEmergencyOk, bFeedback := TRUE);"
+            )
         elif kind == "valve":
             body.append(f"{inst}(bOpen := bAutoMode AND bEmergencyOk);")
         elif kind == "analog":
@@ -449,9 +536,12 @@ def generate_st_project(rng: random.Random, index: int = 0) -> dict[str, str]:
 # ---------------------------------------------------------------- OpenDSS
 
 _LINECODES = [
-    ("mv_al_150", 0.206, 0.110, 3), ("mv_al_240", 0.125, 0.105, 3),
-    ("lv_cu_70", 0.268, 0.075, 3), ("lv_cu_185", 0.099, 0.072, 3),
-    ("lv_cu_35", 0.524, 0.080, 3), ("mv_cu_95", 0.193, 0.115, 3),
+    ("mv_al_150", 0.206, 0.110, 3),
+    ("mv_al_240", 0.125, 0.105, 3),
+    ("lv_cu_70", 0.268, 0.075, 3),
+    ("lv_cu_185", 0.099, 0.072, 3),
+    ("lv_cu_35", 0.524, 0.080, 3),
+    ("mv_cu_95", 0.193, 0.115, 3),
 ]
 
 
@@ -464,17 +554,24 @@ def generate_feeder(rng: random.Random, index: int = 0) -> dict[str, str]:
     lib = ["! Linecodes, per km"]
     codes = rng.sample(_LINECODES, 4)
     for code, r1, x1, ph in codes:
-        lib.append(f"New Linecode.{code} nphases={ph} r1={r1} x1={x1} "
-                   f"r0={r1 * 3:.3f} x0={x1 * 3:.3f} units=km")
+        lib.append(
+            f"New Linecode.{code} nphases={ph} r1={r1} x1={x1} "
+            f"r0={r1 * 3:.3f} x0={x1 * 3:.3f} units=km"
+        )
     lib.append("")
-    lib.append("New Loadshape.shift npts=24 interval=1 mult=(0.3 0.3 0.3 0.3 0.3 0.4 0.8 "
-               "1.0 1.0 1.0 0.9 0.8 0.9 1.0 1.0 1.0 0.9 0.8 0.6 0.5 0.4 0.3 0.3 0.3)")
+    lib.append(
+        "New Loadshape.shift npts=24 interval=1 mult=(0.3 0.3 0.3 0.3 0.3 0.4 0.8 "
+        "1.0 1.0 1.0 0.9 0.8 0.9 1.0 1.0 1.0 0.9 0.8 0.6 0.5 0.4 0.3 0.3 0.3)"
+    )
     feeder = [f"! Feeder {name}: radial, {rng.randint(3, 9)} loads"]
-    feeder.append(f"New Transformer.T_{name} phases=3 windings=2 buses=[mv lv_{name}] "
-                  "conns=[delta wye]")
+    feeder.append(
+        f"New Transformer.T_{name} phases=3 windings=2 buses=[mv lv_{name}] conns=[delta wye]"
+    )
     kva = rng.choice([400, 630, 800, 1000, 1600])
-    feeder.append(f"~ kvs=[{kv_mv:g} {kv_lv:g}] kvas=[{kva} {kva}] xhl={rng.choice([4, 5, 6])} "
-                  f"%r={rng.uniform(0.6, 1.2):.1f}")
+    feeder.append(
+        f"~ kvs=[{kv_mv:g} {kv_lv:g}] kvas=[{kva} {kva}] xhl={rng.choice([4, 5, 6])} "
+        f"%r={rng.uniform(0.6, 1.2):.1f}"
+    )
     feeder.append("")
     prev = f"lv_{name}"
     lv_codes = [c for c in codes if c[0].startswith("lv")] or codes
@@ -482,20 +579,26 @@ def generate_feeder(rng: random.Random, index: int = 0) -> dict[str, str]:
     for i in range(1, n + 1):
         bus = f"{name.lower()}_b{i}"
         code = rng.choice(lv_codes)[0]
-        feeder.append(f"New Line.{name}_{i} bus1={prev} bus2={bus} linecode={code} "
-                      f"length={rng.randint(10, 150)} units=m")
+        feeder.append(
+            f"New Line.{name}_{i} bus1={prev} bus2={bus} linecode={code} "
+            f"length={rng.randint(10, 150)} units=m"
+        )
         if rng.random() < 0.6:
             prev = bus
     feeder.append("")
     for i in range(1, n + 1):
         bus = f"{name.lower()}_b{i}"
         kw = rng.choice([7.5, 11, 15, 22, 30, 45, 55, 75, 90, 110])
-        feeder.append(f"New Load.{rng.choice(_EQUIPMENT)}_{i} bus1={bus} phases=3 kv={kv_lv:g} "
-                      f"kw={kw} pf={rng.uniform(0.8, 0.98):.2f} daily=shift")
+        feeder.append(
+            f"New Load.{rng.choice(_EQUIPMENT)}_{i} bus1={bus} phases=3 kv={kv_lv:g} "
+            f"kw={kw} pf={rng.uniform(0.8, 0.98):.2f} daily=shift"
+        )
     if rng.random() < 0.5:
         feeder.append("")
-        feeder.append(f"New Capacitor.C_{name} bus1=lv_{name} phases=3 kvar="
-                      f"{rng.choice([50, 100, 150])} kv={kv_lv:g}")
+        feeder.append(
+            f"New Capacitor.C_{name} bus1=lv_{name} phases=3 kvar="
+            f"{rng.choice([50, 100, 150])} kv={kv_lv:g}"
+        )
     master = [
         f"! {name}: {kv_hv:g} kV supply, {kv_mv:g} kV plant bus, {kv_lv:g} kV switchboards",
         "Clear",
@@ -520,6 +623,7 @@ def generate_feeder(rng: random.Random, index: int = 0) -> dict[str, str]:
 
 # ---------------------------------------------------------------- recipes
 
+
 def generate_recipe(rng: random.Random, index: int = 0) -> dict[str, str]:
     """A PECVD or ALD recipe for the example tool (examples/fab/cvd-cluster-01.tool.yaml)."""
     ald = rng.random() < 0.4
@@ -541,7 +645,7 @@ def generate_recipe(rng: random.Random, index: int = 0) -> dict[str, str]:
         "  approval:",
         "    state: approved",
         f"    by: {rng.choice(_AUTHORS)}",
-        f"    date: \"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\"",
+        f'    date: "2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"',
         "",
         "steps:",
         "  - name: Pump down",
@@ -684,8 +788,9 @@ def generate_corpus(
     return files
 
 
-def write_corpus(out: Path, seed: int = 0, n_st: int = 40, n_dss: int = 10,
-                 n_recipes: int = 10) -> list[Path]:
+def write_corpus(
+    out: Path, seed: int = 0, n_st: int = 40, n_dss: int = 10, n_recipes: int = 10
+) -> list[Path]:
     """Write :func:`generate_corpus` under ``out``; returns the written paths."""
     written = []
     for rel, text in sorted(generate_corpus(seed, n_st, n_dss, n_recipes).items()):

@@ -131,6 +131,7 @@ def _encode_fim(tokenizer: Any, text: str, max_length: int, bos: list[int]) -> l
     what is left and the prefix the rest, cut from the left, so ``<fim_middle>`` and the
     middle are always inside the window.
     """
+
     def enc(s: str) -> list[int]:
         return list(tokenizer.encode(s, add_special_tokens=False))
 
@@ -179,7 +180,7 @@ def _cap(seqs: list[list[int]], cfg: TrainConfig) -> list[list[int]]:
 def _batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
     order = list(range(n))
     random.Random(f"{seed}:{epoch}").shuffle(order)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
 def _collate(
@@ -254,7 +255,7 @@ def _validation_loss(
     total, count = 0.0, 0
     with torch.no_grad():
         for i in range(0, len(seqs), batch_size):
-            ids, mask, labels = _collate(seqs[i:i + batch_size], pad_id, fim_middle)
+            ids, mask, labels = _collate(seqs[i : i + batch_size], pad_id, fim_middle)
             loss = causal_lm_loss(model, ids, mask, labels)
             n = int((labels[:, 1:] != -100).sum())
             total += float(loss) * n
@@ -360,10 +361,14 @@ def _loop(
         )
 
         bar = Progress(
-            TextColumn("training"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("training"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TextColumn("loss {task.fields[loss]:.3f}"),
             TextColumn("{task.fields[tps]:.0f} tok/s"),
-            TimeElapsedColumn(), TimeRemainingColumn(), transient=False,
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            transient=False,
         )
         bar.start()
         task = bar.add_task("train", total=total, completed=step, loss=float("nan"), tps=0.0)
@@ -526,8 +531,9 @@ def train_adapter(
     tokenizer = load_tokenizer(base)
     fim = has_plantls_fim(tokenizer)
     train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars, fim)
-    val_ex = build_examples(corpus.validation, cfg.seed + 1, cfg.fim_per_file,
-                            cfg.context_chars, fim)
+    val_ex = build_examples(
+        corpus.validation, cfg.seed + 1, cfg.fim_per_file, cfg.context_chars, fim
+    )
     if cfg.max_examples:
         random.Random(cfg.seed).shuffle(train_ex)
         train_ex = train_ex[: cfg.max_examples]
@@ -542,8 +548,12 @@ def train_adapter(
     targets = lora_targets(model_type)
     torch.manual_seed(cfg.seed)
     peft_cfg = LoraConfig(
-        r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-        target_modules=targets, task_type="CAUSAL_LM", bias="none",
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        target_modules=targets,
+        task_type="CAUSAL_LM",
+        bias="none",
         fan_in_fan_out=model_type == "gpt2",
     )
     model = get_peft_model(model, peft_cfg)
@@ -551,32 +561,58 @@ def train_adapter(
     fingerprint = _fingerprint(cfg, train_ids, f"{base.resolve()}|{model_type}")
     state_dir, tmp = _prepare_dirs(out, resume)
     steps, tokens, losses, val_losses, seconds = _loop(
-        model, train_ids, val_ids, cfg, pad_id, _fim_middle_id(tokenizer, cfg), state_dir,
-        fingerprint, resume, on_step, progress
+        model,
+        train_ids,
+        val_ids,
+        cfg,
+        pad_id,
+        _fim_middle_id(tokenizer, cfg),
+        state_dir,
+        fingerprint,
+        resume,
+        on_step,
+        progress,
     )
     data_summary = corpus.summary()
-    data_summary.update({
-        "train_examples": len(train_ids),
-        "validation_examples": len(val_ids),
-        "example_kinds": "FIM (line, block, span) + next-line" if fim
-        else "next-line only (the base has no plantls FIM tokens)",
-    })
-    result = TrainResult(out, steps, seconds, tokens, trainable, total, losses, val_losses,
-                         data_summary)
+    data_summary.update(
+        {
+            "train_examples": len(train_ids),
+            "validation_examples": len(val_ids),
+            "example_kinds": "FIM (line, block, span) + next-line"
+            if fim
+            else "next-line only (the base has no plantls FIM tokens)",
+        }
+    )
+    result = TrainResult(
+        out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
+    )
     try:
         tmp.mkdir(parents=True)
         model.save_pretrained(str(tmp), safe_serialization=True)
         _plot(losses, val_losses, tmp / "loss.png")
-        extra = {"base": str(base), "architecture": model_type, "lora_targets": targets,
-                 "fim": fim}
+        extra = {"base": str(base), "architecture": model_type, "lora_targets": targets, "fim": fim}
         (tmp / "training_card.md").write_text(
             _card(f"LoRA adapter for {base.name}", result, cfg, extra), encoding="utf-8"
         )
-        (tmp / "training.json").write_text(json.dumps({
-            "config": asdict(cfg), "data": data_summary, "steps": steps, "seconds": seconds,
-            "tokens": tokens, "trainable_params": trainable, "total_params": total,
-            "losses": losses, "val_losses": val_losses, **extra,
-        }, indent=1, default=str), encoding="utf-8")
+        (tmp / "training.json").write_text(
+            json.dumps(
+                {
+                    "config": asdict(cfg),
+                    "data": data_summary,
+                    "steps": steps,
+                    "seconds": seconds,
+                    "tokens": tokens,
+                    "trainable_params": trainable,
+                    "total_params": total,
+                    "losses": losses,
+                    "val_losses": val_losses,
+                    **extra,
+                },
+                indent=1,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
         result.out = _finish(tmp, out, state_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -595,16 +631,21 @@ def train_from_scratch(
     import torch
     from transformers import GPT2LMHeadModel
 
-    cfg = cfg or TrainConfig(learning_rate=3e-3, batch_size=16, max_length=384, fim_per_file=6,
-                             context_chars=1400, warmup_steps=50)
+    cfg = cfg or TrainConfig(
+        learning_rate=3e-3,
+        batch_size=16,
+        max_length=384,
+        fim_per_file=6,
+        context_chars=1400,
+        warmup_steps=50,
+    )
     _set_determinism(cfg.seed, cfg.threads)
     corpus = collect(data, cfg.validation_share, cfg.seed)
     if not corpus.train:
         raise ValueError("no supported files (ST, TwinCAT, OpenDSS, recipes) under the data paths")
     tokenizer = train_tokenizer([file_text(f) for f in corpus.train], cfg.vocab_size)
     train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars)
-    val_ex = build_examples(corpus.validation, cfg.seed + 1, cfg.fim_per_file,
-                            cfg.context_chars)
+    val_ex = build_examples(corpus.validation, cfg.seed + 1, cfg.fim_per_file, cfg.context_chars)
     if cfg.max_examples:
         random.Random(cfg.seed).shuffle(train_ex)
         train_ex = train_ex[: cfg.max_examples]
@@ -620,14 +661,29 @@ def train_from_scratch(
     fingerprint = _fingerprint(cfg, train_ids, "from-scratch")
     state_dir, tmp = _prepare_dirs(out, resume)
     steps, tokens, losses, val_losses, seconds = _loop(
-        model, train_ids, val_ids, cfg, pad_id, _fim_middle_id(tokenizer, cfg), state_dir,
-        fingerprint, resume, on_step, progress
+        model,
+        train_ids,
+        val_ids,
+        cfg,
+        pad_id,
+        _fim_middle_id(tokenizer, cfg),
+        state_dir,
+        fingerprint,
+        resume,
+        on_step,
+        progress,
     )
     data_summary = corpus.summary()
-    data_summary.update({"train_examples": len(train_ids), "validation_examples": len(val_ids),
-                         "vocab_size": len(tokenizer)})
-    result = TrainResult(out, steps, seconds, tokens, trainable, total, losses, val_losses,
-                         data_summary)
+    data_summary.update(
+        {
+            "train_examples": len(train_ids),
+            "validation_examples": len(val_ids),
+            "vocab_size": len(tokenizer),
+        }
+    )
+    result = TrainResult(
+        out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
+    )
     trim_positions(model, max_len)
     try:
         tmp.mkdir(parents=True)
@@ -638,10 +694,23 @@ def train_from_scratch(
         (tmp / "training_card.md").write_text(
             _card("plantls model trained from scratch", result, cfg, extra), encoding="utf-8"
         )
-        (tmp / "training.json").write_text(json.dumps({
-            "config": asdict(cfg), "data": data_summary, "steps": steps, "seconds": seconds,
-            "tokens": tokens, "params": total, "losses": losses, "val_losses": val_losses,
-        }, indent=1, default=str), encoding="utf-8")
+        (tmp / "training.json").write_text(
+            json.dumps(
+                {
+                    "config": asdict(cfg),
+                    "data": data_summary,
+                    "steps": steps,
+                    "seconds": seconds,
+                    "tokens": tokens,
+                    "params": total,
+                    "losses": losses,
+                    "val_losses": val_losses,
+                },
+                indent=1,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
         result.out = _finish(tmp, out, state_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
