@@ -91,7 +91,7 @@ model: $(DEVSTAMP)
 	$(BIN)/plantls train build/synth examples --from-scratch --out build/models/plantls-tiny \
 		--max-steps $(TINY_STEPS) --seed 0 --threads 2 --no-progress
 	# keep the hand-written model cards (README.md) across a rebuild
-	cp models/plantls-tiny/README.md build/models/plantls-tiny/ 2>/dev/null || true
+	cp models/plantls-tiny/README.md models/plantls-tiny/plantls.json build/models/plantls-tiny/ 2>/dev/null || true
 	rm -rf models/plantls-tiny
 	mv build/models/plantls-tiny models/plantls-tiny
 	$(BIN)/plantls train examples/bottling_line --base models/plantls-tiny \

@@ -24,7 +24,7 @@ from plantls.ai.backends.base import (
     context_length,
 )
 from plantls.ai.filters import FilterContext, FilterTrace, detect_indent_unit, run_chain
-from plantls.ai.prompt import Prompt, build_prompt
+from plantls.ai.prompt import Prompt, build_prompt, model_prompt_style
 from plantls.ai.service import ModelService
 from plantls.ai.telemetry import RequestRecord
 from plantls.ai.validate import errors, validate
@@ -263,6 +263,7 @@ class CompletionEngine:
             context_length(backend),
             settings.max_tokens,
             server_fim=backend.name == "openai",
+            fim=model_prompt_style(self.service.settings.model.path) != "prefix",
         )
         record.prompt_ms = (time.perf_counter() - started) * 1000
         ctx = FilterContext(doc.language_id, doc.text[: req.offset], doc.text[req.offset :])

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from plantls.ai.backends.base import BackendError, CancelToken, GenerationRequest, context_length
-from plantls.ai.prompt import build_prompt
+from plantls.ai.prompt import build_prompt, model_prompt_style
 from plantls.ai.service import ModelService
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
@@ -222,7 +222,8 @@ def propose_fix_text(service: ModelService, doc: Document, finding: Diagnostic,
     prefix = "\n".join(lines[:first]) + ("\n" if first else "") + indent
     suffix = "\n" + "\n".join(lines[last + 1 :])
     prompt = build_prompt(
-        prefix, suffix, header, doc.language_id, backend.tokenizer(), context_length(backend), 64
+        prefix, suffix, header, doc.language_id, backend.tokenizer(), context_length(backend), 64,
+        fim=model_prompt_style(service.settings.model.path) != "prefix",
     )
     try:
         result = backend.generate(

@@ -9,8 +9,10 @@ they are estimated at :data:`CHARS_PER_TOKEN`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Container
 from dataclasses import dataclass
+from pathlib import Path
 
 from plantls.ai.backends.base import Tokenizer
 from plantls.ai.fim import END_OF_TEXT, FimStyle, detect, lang_token
@@ -101,6 +103,24 @@ def vocabulary(tokenizer: Tokenizer | None) -> Container[str]:
     return ()
 
 
+MODEL_CARD_FILE = "plantls.json"
+"""An optional file in a model folder with plantls's settings for that model."""
+
+
+def model_prompt_style(model_path: str) -> str:
+    """``"prefix"`` when the model folder's ``plantls.json`` says ``{"prompt": "prefix"}``:
+    its FIM tokens exist but its fill-in-the-middle completions are poor (the shipped
+    plantls-tiny, measured in its model card); else ``"auto"`` (FIM when the tokens exist)."""
+    if not model_path:
+        return "auto"
+    try:
+        data = json.loads((Path(model_path).expanduser() / MODEL_CARD_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return "auto"
+    style = data.get("prompt") if isinstance(data, dict) else None
+    return style if style in ("prefix", "fim", "auto") else "auto"
+
+
 def build_prompt(
     prefix: str,
     suffix: str,
@@ -111,14 +131,17 @@ def build_prompt(
     max_new_tokens: int,
     server_fim: bool = False,
     vocab: Container[str] | None = None,
+    fim: bool = True,
 ) -> Prompt:
     """The prompt for a completion at the end of ``prefix`` and before ``suffix``.
 
     ``server_fim``: no local FIM tokens are known, but the server takes a ``suffix`` (OpenAI
     /v1/completions), so the suffix is passed there instead of being dropped.
+    ``fim``: False for a model that has FIM tokens but completes better from a plain prefix
+    (see :func:`model_prompt_style`).
     """
     vocab = vocabulary(tokenizer) if vocab is None else vocab
-    style = detect(vocab)
+    style = detect(vocab) if fim else None
     budget = Budget(tokenizer)
     total = min(context_length, MAX_CONTEXT) - max_new_tokens - RESERVED_TOKENS
     total = max(total, 16)
