@@ -338,6 +338,12 @@ class Source:
             for sp in spans
         ]
         self._span_starts = [sp.start for sp in self.spans]
+        self._edit_code(edits)
+        return True
+
+    def _edit_code(self, edits: list[Edit]) -> None:
+        """Apply ``edits`` (ordered, not overlapping) to the code view, whose scan was kept,
+        and drop what was derived from it."""
         pieces, prev, code = [], 0, self.code
         for start, end, new in edits:
             pieces.append(code[prev:start])
@@ -348,7 +354,6 @@ class Source:
         self._shape = self._upper = None
         self._regions = None
         self.version += 1
-        return True
 
     def _update_in_place(self, old: str, edits: list[Edit]) -> bool:
         """Keep the scan after same-width edits that touch no comment or string delimiter.
@@ -375,16 +380,7 @@ class Source:
         if dropped:
             self.spans = [s for k, s in enumerate(spans) if k not in dropped]
             self._span_starts = [s.start for s in self.spans]
-        pieces, prev, code = [], 0, self.code
-        for start, end, new in edits:
-            pieces.append(code[prev:start])
-            pieces.append(new)
-            prev = end
-        pieces.append(code[prev:])
-        self.code = "".join(pieces)
-        self._shape = self._upper = None
-        self._regions = None
-        self.version += 1
+        self._edit_code(edits)
         return True
 
     def blank_edit(self, start: int, end: int) -> Edit:
