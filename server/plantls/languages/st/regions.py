@@ -18,6 +18,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from plantls.core.positions import line_starts
+
 _TOKEN = re.compile(
     r"""
       (?P<comment>\(\*.*?\*\) | /\*.*?\*/ | //[^\r\n]*)
@@ -52,7 +54,6 @@ END_KEYWORDS = frozenset(
 )
 """Keywords whose line may close a unit (or a member written after it)."""
 UNSPLITTABLE = frozenset({"CONFIGURATION", "RESOURCE", "NAMESPACE"})
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +71,9 @@ class Region:
         return self.start_line + self.line_count
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-    return starts
-
-
 def split(text: str) -> list[Region]:
     """The file's top-level regions, in order; their texts concatenate to ``text``."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
     cuts, _ = _scan(text, starts)
     bounds = [0, *cuts, len(starts)]
     regions = []
@@ -92,13 +87,13 @@ def split(text: str) -> list[Region]:
 def self_contained(text: str, unit_may_stay_open: bool = False) -> bool:
     """True when no comment in ``text`` is left open at its end, nor a unit (unless
     allowed): the text that follows it is then read the same way as on its own."""
-    _, closed = _scan(text, _line_starts(text), unit_may_stay_open)
+    _, closed = _scan(text, line_starts(text), unit_may_stay_open)
     return closed
 
 
 def line_breaks(text: str) -> int:
     """The number of line breaks in ``text`` (``\\r\\n`` counts once)."""
-    return sum(1 for _ in _LINE_BREAK.finditer(text))
+    return len(line_starts(text)) - 1
 
 
 def _scan(
