@@ -113,10 +113,7 @@ class DiagnosticsService:
         full = found is None
         if found is None:
             found = [limit] if limit is not None else self.server.core.diagnostics(doc)
-        if limit is None:
-            for more in self.extra:
-                found = [*found, *more(doc)]
-        result = convert.diagnostics(found)
+        result = self._to_lsp(doc, found) if limit is None else convert.diagnostics(found)
         self._cache[uri] = (key, result, full)
         if full:
             self._partial.discard(uri)
@@ -268,9 +265,7 @@ class DiagnosticsService:
                 self._checking = None
             if found is None or not self._current(uri, doc, key):
                 continue
-            for more in self.extra:
-                found = [*found, *more(doc)]
-            self._cache[uri] = (key, convert.diagnostics(found), True)
+            self._cache[uri] = (key, self._to_lsp(doc, found), True)
             self._publish_one(uri, only_if_changed=True)
             refreshed = True
         if refreshed:
@@ -282,6 +277,12 @@ class DiagnosticsService:
     def _collect(self) -> None:
         self._idle_timer = None
         memory.collect_now()
+
+    def _to_lsp(self, doc: Document, found: list[Diagnostic]) -> list[types.Diagnostic]:
+        """The rules' findings plus the extra sources' (the model's hints), as LSP items."""
+        for more in self.extra:
+            found = [*found, *more(doc)]
+        return convert.diagnostics(found)
 
     def _current(self, uri: str, doc: Document, key: tuple[int, int]) -> bool:
         """True while ``doc`` is still the open version of ``uri`` and nothing else changed."""

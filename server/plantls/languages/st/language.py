@@ -91,6 +91,21 @@ def _release(cached: object) -> None:
         analysis.memo.clear()
 
 
+def _syntax_findings(parsed: _Parsed) -> list[Diagnostic]:
+    """ST001 for each syntax error of a parse."""
+    return [
+        Diagnostic("ST001", message, rng, Severity.ERROR)
+        for rng, message in syntax.syntax_errors(parsed.tree)
+    ]
+
+
+def _region_document(document: Document, region: regions.Region) -> Document:
+    """One region of ``document`` as a document of its own at the region's lines (blank
+    lines stand for the rest of the file, so positions are the file's)."""
+    padded = "\n" * region.start_line + region.text
+    return Document(document.uri, padded, document.language_id, document.version)
+
+
 def _checked_by(rule: Rule, document: Document, analysis: StAnalysis) -> list[Diagnostic]:
     """One rule's findings (an ST002 note when the code is nested too deeply for it)."""
     try:
@@ -288,9 +303,7 @@ class StLanguage:
         out: list[Diagnostic] = []
         if document.decode_problem:
             out.append(_skipped(document.decode_problem, Severity.WARNING))
-        parsed = _parsed(document)
-        for rng, message in syntax.syntax_errors(parsed.tree):
-            out.append(Diagnostic("ST001", message, rng, Severity.ERROR))
+        out.extend(_syntax_findings(_parsed(document)))
         yield
         analysis = self.analysis(document, workspace)
         if analysis is None:
@@ -383,13 +396,9 @@ class StLanguage:
         """Every finding in one region, checked as a file of its own at the region's lines
         (blank lines stand for the rest of the file, so positions and line numbers in
         messages are the file's)."""
-        padded = "\n" * region.start_line + region.text
-        part = Document(document.uri, padded, document.language_id, document.version)
+        part = _region_document(document, region)
         parsed = _parsed(part)
-        found = [
-            Diagnostic("ST001", message, rng, Severity.ERROR)
-            for rng, message in syntax.syntax_errors(parsed.tree)
-        ]
+        found = _syntax_findings(parsed)
         try:
             analysis = analyze(part, parsed.tree, parsed.model, index)
         except RecursionError:
@@ -449,8 +458,7 @@ class StLanguage:
             units = {}
             state.units[document.uri] = (document, units)
         if region.start_line not in units:
-            padded = "\n" * region.start_line + region.text
-            part = Document(document.uri, padded, document.language_id, document.version)
+            part = _region_document(document, region)
             parsed = _parsed(part)
             units[region.start_line] = analyze(part, parsed.tree, parsed.model, state.index)
         return units[region.start_line]
@@ -495,11 +503,7 @@ class StLanguage:
         """Syntax errors and undeclared names only: what validating a suggestion needs."""
         from plantls.languages.st.rules.declarations import UndeclaredIdentifier
 
-        parsed = _parsed(document)
-        out = [
-            Diagnostic("ST001", message, rng, Severity.ERROR)
-            for rng, message in syntax.syntax_errors(parsed.tree)
-        ]
+        out = _syntax_findings(_parsed(document))
         analysis = self.analysis(document, workspace)
         if analysis is not None:
             out.extend(UndeclaredIdentifier().check(document, analysis))
