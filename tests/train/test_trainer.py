@@ -145,3 +145,52 @@ def test_long_fim_examples_keep_the_middle(base_dir: Path) -> None:
     assert len(ids) <= 64
     assert decoded.endswith("<fim_middle>y := 2;\n<|endoftext|>")
     assert "<fim_prefix>" in decoded and "<fim_suffix>z := 3;" in decoded
+
+
+def test_token_windows_cover_every_token() -> None:
+    from plantls.train.trainer import token_windows
+
+    lead, body = [100, 101], list(range(50))
+    windows = token_windows(lead, body, 12)
+    assert all(w[:2] == lead and len(w) <= 12 for w in windows)
+    seen = {t for w in windows for t in w[2:]}
+    assert seen == set(body)
+    assert windows[-1][-1] == body[-1]
+    assert token_windows(lead, body[:10], 12) == [lead + body[:10]]
+
+
+def test_long_plain_examples_are_cut_into_windows_not_truncated(base_dir: Path) -> None:
+    from plantls.train.corpus import Example
+    from plantls.train.models import load_tokenizer
+    from plantls.train.trainer import _tokenize
+
+    tok = load_tokenizer(base_dir)
+    lines = "".join(f"n{i} := n{i} + {i};\n" for i in range(60))
+    seqs = _tokenize(tok, [Example("<|lang:iec-st|>" + lines, "next-line", "<|lang:iec-st|>")], 48)
+    assert len(seqs) > 2 and all(len(s) <= 48 for s in seqs)
+    lang = tok.convert_tokens_to_ids("<|lang:iec-st|>")
+    assert all(lang in s[:2] for s in seqs)
+    assert "n59 := n59 + 59;" in tok.decode(seqs[-1])
+
+
+def test_validation_runs_at_most_max_validations_times(
+    base_dir: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    cfg = tiny_config(max_steps=40, max_examples=8, max_validations=4, checkpoint_every=0)
+    result = train_adapter([corpus_dir], base_dir, tmp_path / "v", cfg, progress=False)
+    steps = [s for s, _ in result.val_losses]
+    assert 2 <= len(steps) <= 5 and steps[-1] == 40
+
+
+def test_prefix_prompt_base_trains_on_next_line_examples_only(
+    base_dir: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    prefix_base = tmp_path / "prefix-base"
+    shutil.copytree(base_dir, prefix_base)
+    (prefix_base / "plantls.json").write_text('{"prompt": "prefix"}')
+    auto = train_adapter([corpus_dir], base_dir, tmp_path / "a", tiny_config(), progress=False)
+    prefix = train_adapter([corpus_dir], prefix_base, tmp_path / "p", tiny_config(), progress=False)
+    assert str(auto.data["example_kinds"]).startswith("FIM")
+    assert str(prefix.data["example_kinds"]).startswith("next-line only")

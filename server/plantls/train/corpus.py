@@ -176,10 +176,12 @@ def collect(paths: Iterable[Path], validation_share: float = 0.1, seed: int = 0)
 
 @dataclass(frozen=True)
 class Example:
-    """One training text and the character offset where the loss starts (0 = everywhere)."""
+    """One training text, its kind (``next-line`` or ``fim-*``), and for plain text the lead
+    (the file-type token) that every token window cut from it starts with."""
 
     text: str
     kind: str
+    lead: str = ""
 
 
 def _line_starts(text: str) -> list[int]:
@@ -229,7 +231,8 @@ def build_examples(
                 end = cut + 1 if cut > pos else end
             chunk = text[pos:end]
             tail = EOS if end >= len(text) else ""
-            out.append(Example(f"{lang_token(src.language)}{chunk}{tail}", "next-line"))
+            lead = lang_token(src.language)
+            out.append(Example(f"{lead}{chunk}{tail}", "next-line", lead))
             if end >= len(text):
                 break
             back = max(pos + 1, end - context_chars // 4)

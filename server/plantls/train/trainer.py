@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from plantls.ai.prompt import model_prompt_style
 from plantls.train.corpus import Corpus, Example, build_examples, collect, file_text
 from plantls.train.models import (
     bos_ids,
@@ -66,6 +67,9 @@ class TrainConfig:
     checkpoint_every: int = 50
     max_examples: int | None = None
     max_validation_examples: int = 64
+    max_validations: int = 20
+    """Validation runs after each epoch; when a run has more epochs than this (small data,
+    many steps), after every k-th epoch instead, so validation stays a small part of the run."""
     threads: int | None = None
     # from scratch only
     vocab_size: int = 4096
@@ -148,18 +152,37 @@ def _encode_fim(tokenizer: Any, text: str, max_length: int, bos: list[int]) -> l
     return lead + fp + pre + fs + suf + fm + mid
 
 
+def token_windows(lead: list[int], body: list[int], max_length: int) -> list[list[int]]:
+    """``lead + body`` when it fits in ``max_length`` tokens, else overlapping windows of
+    ``lead`` plus a slice of ``body`` that together cover every token of ``body``.
+
+    Windows overlap by a quarter, so most tokens are also seen with a long left context (as
+    in a prompt cut from the left at run time). Cutting instead of truncating matters: a
+    text window of ``context_chars`` is often longer than ``max_length`` tokens, and its tail
+    would never be trained on.
+    """
+    width = max(1, max_length - len(lead))
+    if len(body) <= width:
+        return [lead + body]
+    stride = max(1, width * 3 // 4)
+    starts = [*range(0, len(body) - width, stride), len(body) - width]
+    return [lead + body[s : s + width] for s in starts]
+
+
 def _tokenize(tokenizer: Any, examples: list[Example], max_length: int) -> list[list[int]]:
-    out = []
+    out: list[list[int]] = []
     bos = bos_ids(tokenizer)
+
+    def enc(s: str) -> list[int]:
+        return list(tokenizer.encode(s, add_special_tokens=False))
+
     for ex in examples:
         if ex.kind.startswith("fim"):
-            ids = _encode_fim(tokenizer, ex.text, max_length, bos)
+            seqs = [_encode_fim(tokenizer, ex.text, max_length, bos)[:max_length]]
         else:
-            ids = bos + list(tokenizer.encode(ex.text, add_special_tokens=False))
-        if len(ids) > max_length:
-            ids = ids[:max_length]
-        if len(ids) >= 2:
-            out.append(ids)
+            lead = bos + enc(ex.lead)
+            seqs = token_windows(lead, enc(ex.text[len(ex.lead) :]), max_length)
+        out.extend(s for s in seqs if len(s) >= 2)
     return out
 
 
@@ -298,6 +321,7 @@ def _loop(
     opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     per_epoch = math.ceil(len(train) / cfg.batch_size)
     total = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
+    validate_every = per_epoch * max(1, math.ceil(total / per_epoch / cfg.max_validations))
 
     def lr_at(step: int) -> float:
         if step < cfg.warmup_steps:
@@ -395,7 +419,7 @@ def _loop(
             losses.append((step, loss))
             if bar is not None and task is not None:
                 bar.update(task, completed=step, loss=loss, tps=n_tok / dt if dt else 0.0)
-            if step % per_epoch == 0 or step == total:
+            if step % validate_every == 0 or step == total:
                 v = _validation_loss(model, val, cfg.batch_size, pad_id, fim_middle)
                 val_losses.append((step, v))
                 if bar is not None:
@@ -529,7 +553,9 @@ def train_adapter(
     if not corpus.train:
         raise ValueError("no supported files (ST, TwinCAT, OpenDSS, recipes) under the data paths")
     tokenizer = load_tokenizer(base)
-    fim = has_plantls_fim(tokenizer)
+    # FIM examples only when the runtime will ask this base for FIM (plantls.json may say
+    # prefix prompts, as for plantls-tiny): otherwise they would take most of the steps.
+    fim = has_plantls_fim(tokenizer) and model_prompt_style(str(base)) != "prefix"
     train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars, fim)
     val_ex = build_examples(
         corpus.validation, cfg.seed + 1, cfg.fim_per_file, cfg.context_chars, fim
@@ -580,7 +606,8 @@ def train_adapter(
             "validation_examples": len(val_ids),
             "example_kinds": "FIM (line, block, span) + next-line"
             if fim
-            else "next-line only (the base has no plantls FIM tokens)",
+            else "next-line only (the base has no plantls FIM tokens, or its plantls.json "
+            "asks for prefix prompts)",
         }
     )
     result = TrainResult(
