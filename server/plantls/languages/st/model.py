@@ -151,6 +151,17 @@ class VarDecl(_Deferred):
 
 
 @dataclass
+class VarSection(_Deferred):
+    """One ``VAR`` ... ``END_VAR`` block of a POU or a global variable list."""
+
+    keyword: str
+    """``VAR``, ``VAR_INPUT`` ... (``VAR_INST`` and ``VAR_STAT`` as written)."""
+    range: Range
+    """Range of the whole block (worked out on first read: only the outline asks)."""
+    decls: list[VarDecl]
+
+
+@dataclass
 class Pou(_Deferred):
     """A program organisation unit or one of its members (method, property, action)."""
 
@@ -164,7 +175,7 @@ class Pou(_Deferred):
     extends: str = ""
     implements: tuple[str, ...] = ()
     vars: dict[str, VarDecl] = field(default_factory=dict)
-    sections: list[tuple[str, Range, list[VarDecl]]] = field(default_factory=list)
+    sections: list[VarSection] = field(default_factory=list)
     members: dict[str, Pou] = field(default_factory=dict)
     body: list[Node] = field(default_factory=list)
     parent: Pou | None = None
@@ -227,7 +238,7 @@ class Gvl:
     uri: str
     range: Range
     vars: dict[str, VarDecl] = field(default_factory=dict)
-    sections: list[tuple[str, Range, list[VarDecl]]] = field(default_factory=list)
+    sections: list[VarSection] = field(default_factory=list)
     pragmas: str = ""
     """Pragmas just above its VAR_GLOBAL blocks (``{attribute 'qualified_only'}``)."""
 
@@ -488,17 +499,23 @@ class ModelBuilder:
     def _add_vars(
         self,
         target: dict[str, VarDecl],
-        sections: list[tuple[str, Range, list[VarDecl]]],
+        sections: list[VarSection],
         node: Node,
         owner: str,
     ) -> None:
         section, decls = self.var_section(node, owner)
-        sections.append((section, self.st.range(node), decls))
+        sections.append(self._section(section, node, decls))
         for decl in decls:
             if decl.key in target:
                 self.model.duplicates.append((decl, owner))
             else:
                 target[decl.key] = decl
+
+    def _section(self, keyword: str, node: Node, decls: list[VarDecl]) -> VarSection:
+        """A :class:`VarSection` whose range is worked out when first read."""
+        values = {"keyword": keyword, "decls": decls}
+        section: VarSection = _make(VarSection, values, {"range": partial(self.st.range, node)})
+        return section
 
     # -- POUs ---------------------------------------------------------------------------
     def pou(self, node: Node, parent: Pou | None = None) -> Pou | None:
@@ -553,7 +570,7 @@ class ModelBuilder:
                 for sub in child.named_children:
                     if sub.type in VAR_SECTIONS:
                         section, decls = self.var_section(sub, pou.qualified_name)
-                        pou.sections.append((section, self.st.range(sub), decls))
+                        pou.sections.append(self._section(section, sub, decls))
                         for decl in decls:
                             pou.vars.setdefault(decl.key, decl)
                 pou.body.extend(child.children_by_field_name("body"))
@@ -678,7 +695,7 @@ class ModelBuilder:
         section = "VAR_GLOBAL"
         for d in decls:
             d.section = section
-        gvl.sections.append((section, self.st.range(node), decls))
+        gvl.sections.append(self._section(section, node, decls))
         for decl in decls:
             if decl.key in gvl.vars:
                 self.model.duplicates.append((decl, gvl_name))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plantls.core.positions import Range
 from plantls.core.symbols import Symbol, SymbolKind
-from plantls.languages.st.model import FileModel, Pou, TypeDecl, VarDecl
+from plantls.languages.st.model import FileModel, Pou, TypeDecl, VarDecl, VarSection
 
 POU_KINDS = {
     "PROGRAM": SymbolKind.MODULE,
@@ -29,14 +29,15 @@ def _variable(var: VarDecl) -> Symbol:
     return Symbol(var.name, kind, var.decl_range, var.range, detail)
 
 
-def _sections(sections: list[tuple[str, Range, list[VarDecl]]]) -> list[Symbol]:
+def _sections(sections: list[VarSection]) -> list[Symbol]:
     out = []
-    for name, rng, decls in sections:
-        if not decls:
+    for section in sections:
+        if not section.decls:
             continue
-        children = [_variable(v) for v in decls]
+        children = [_variable(v) for v in section.decls]
+        rng = section.range
         selection = Range(rng.start, rng.start)
-        out.append(Symbol(name, SymbolKind.NAMESPACE, rng, selection, "", children))
+        out.append(Symbol(section.keyword, SymbolKind.NAMESPACE, rng, selection, "", children))
     return out
 
 

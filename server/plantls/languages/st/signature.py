@@ -74,7 +74,7 @@ def _var(v: VarDecl) -> Any:
 
 
 def _sections(sections: list[Any]) -> Any:
-    return [(name, _range(rng), [_var(v) for v in decls]) for name, rng, decls in sections]
+    return [(s.keyword, _range(s.range), [_var(v) for v in s.decls]) for s in sections]
 
 
 def _body_spans(pou: Pou, out: list[tuple[int, int]]) -> None:

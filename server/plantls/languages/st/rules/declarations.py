@@ -629,7 +629,7 @@ class UnusedVariable(StRule):
         """Locals of one POU that the rule may report (the ``used`` ones left out first:
         the cheapest test)."""
         top = outermost(pou)
-        for decl in (d for _, _, decls in pou.sections for d in decls):
+        for decl in (d for section in pou.sections for d in section.decls):
             if id(decl) in used or decl.section not in LOCAL_SECTIONS:
                 continue
             if pou.kind == "PROGRAM" and decl.section != "VAR_TEMP":
