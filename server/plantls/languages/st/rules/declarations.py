@@ -138,7 +138,7 @@ def declared_type_names(analysis: StAnalysis) -> set[str]:
             tnode = decl.node.child_by_field_name("type")
             if tnode is None:
                 continue
-            if tnode.child_count == 0:  # a plain name: no walk needed
+            if tnode.named_child_count == 0:  # a name or a keyword type: no walk needed
                 if tnode.type == "identifier":
                     cached.add(analysis.tree.text(tnode).upper())
                 continue
@@ -601,8 +601,9 @@ class UnusedVariable(StRule):
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """Every unreferenced local of every POU with a body and no syntax errors."""
         used = used_var_ids(analysis)
-        named: set[tuple[int, str]] | None = None  # worked out for the first candidate
-        in_types = declared_type_names(analysis)
+        # worked out for the first candidate (most files have none)
+        named: set[tuple[int, str]] | None = None
+        in_types: set[str] | None = None
         extended = _extended_blocks(analysis.index)
         for top in analysis.model.pous.values():
             if has_error(top.node):
@@ -611,9 +612,10 @@ class UnusedVariable(StRule):
                 if not pou.body and not (pou is top and top.members):
                     continue
                 for decl in self._candidates(analysis, pou, extended, used):
-                    if named is None:
+                    if named is None or in_types is None:
                         named = {(id(r.pou), r.name.upper()) for r in analysis.refs
                                  if not r.qualified}
+                        in_types = declared_type_names(analysis)
                     if decl.key in in_types or (id(pou), decl.key) in named:
                         continue
                     yield self.finding(
