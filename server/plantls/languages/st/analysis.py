@@ -26,6 +26,27 @@ RefKind = Literal[
 ]
 Target = VarDecl | Pou | TypeDecl | Gvl | stdlib.FunctionBlockDef | stdlib.FunctionDef | None
 
+BODY_NODE_TYPES = frozenset(
+    {
+        "assignment_statement",
+        "binary_expression",
+        "index_expression",
+        "typed_literal",
+        "call_expression",
+        "if_statement",
+        "elsif_clause",
+        "while_statement",
+        "repeat_statement",
+        "case_statement",
+        "for_statement",
+        "return_statement",
+        "exit_statement",
+        "continue_statement",
+    }
+)
+"""The node types :attr:`StAnalysis.body_nodes` lists: what the type-site collector and the
+control-flow rules look for in bodies (see ``rules.base.typed_pou_nodes``)."""
+
 # Names every ST dialect knows that are not declarations.
 BUILTINS = {
     "TRUE", "FALSE", "THIS", "SUPER", "NULL", "ADR", "ADRINST", "SIZEOF", "BITADR", "REF",
@@ -72,6 +93,10 @@ class StAnalysis:
     refs: list[Ref] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     _by_node: dict[int, Ref] = field(default_factory=dict)
+    body_nodes: dict[int, list[Node]] = field(default_factory=dict)
+    """By POU id: the nodes of :data:`BODY_NODE_TYPES` in the POU's statements, in document
+    order, as resolution met them; only for POUs whose statements have no syntax error
+    (resolution walks every part of a well-formed statement that can hold them)."""
     memo: dict[str, Any] = field(default_factory=dict)
     """Facts that several rules derive from this analysis, computed once (see rules.base)."""
 
@@ -121,6 +146,8 @@ class Resolver:
         self._lookups: dict[tuple[str, int], tuple[RefKind, Target]] = {}
         self._refs = analysis.refs
         self._by_node = analysis._by_node
+        self._met: list[Node] = []
+        """Nodes of :data:`BODY_NODE_TYPES` met in the statements being resolved."""
 
     # -- scope lookup -------------------------------------------------------------------
     def lookup(self, name: str, pou: Pou) -> tuple[RefKind, Target]:
@@ -225,9 +252,15 @@ class Resolver:
     # -- the walk -----------------------------------------------------------------------
     def run(self) -> None:
         """Resolve every POU body and variable initialiser in the file."""
+        body_nodes = self.a.body_nodes
         for pou in self.a.model.all_pous():
+            met: list[Node] = []
+            self._met = met
             for stmt in pou.body:
                 self.statement(stmt, pou)
+            if not any(stmt.has_error for stmt in pou.body):
+                body_nodes[id(pou)] = met
+            self._met = []  # initial values are not statements
             for decl in pou.vars.values():
                 if decl.init is not None:
                     self.expression(decl.init, pou)
@@ -235,6 +268,8 @@ class Resolver:
     def statement(self, node: Node, pou: Pou) -> None:
         """Resolve the names in one statement (recursively)."""
         kind = node.type
+        if kind in BODY_NODE_TYPES:
+            self._met.append(node)
         if kind == "assignment_statement" or kind == "reference_assignment_statement":
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
@@ -278,6 +313,8 @@ class Resolver:
     ) -> Ref | None:
         """Resolve an expression; returns the ref of its head when it names something."""
         kind = node.type
+        if kind in BODY_NODE_TYPES:
+            self._met.append(node)
         if kind == "identifier":
             name = self.st.text(node)
             ref_kind, target = self.lookup(name, pou)

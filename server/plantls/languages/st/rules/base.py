@@ -11,7 +11,7 @@ from tree_sitter import Node, Query, QueryCursor
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.rules import Rule
-from plantls.languages.st.analysis import StAnalysis
+from plantls.languages.st.analysis import BODY_NODE_TYPES, StAnalysis
 from plantls.languages.st.model import Pou
 from plantls.languages.st.syntax import ts_language, walk
 
@@ -37,26 +37,6 @@ def pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
     return nodes
 
 
-BODY_NODE_TYPES = frozenset(
-    {
-        "assignment_statement",
-        "binary_expression",
-        "index_expression",
-        "typed_literal",
-        "call_expression",
-        "if_statement",
-        "elsif_clause",
-        "while_statement",
-        "repeat_statement",
-        "case_statement",
-        "for_statement",
-        "return_statement",
-        "exit_statement",
-        "continue_statement",
-    }
-)
-"""The node types :func:`typed_pou_nodes` serves: what the type-site collector and the
-control-flow rules look for in bodies."""
 
 
 @cache
@@ -68,8 +48,13 @@ def _body_query() -> Query:
 
 def typed_pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:
     """The nodes of :data:`BODY_NODE_TYPES` inside a POU's statements, in document order:
-    :func:`pou_nodes` filtered by type, found by a tree-sitter query (in C) instead of a
-    walk over every node, and computed once per analysis."""
+    :func:`pou_nodes` filtered by type. Name resolution lists them as it walks the
+    statements (:attr:`StAnalysis.body_nodes`); where a statement has a syntax error, a
+    tree-sitter query (in C) finds them instead of a walk over every node, once per
+    analysis."""
+    nodes = analysis.body_nodes.get(id(pou))
+    if nodes is not None:
+        return nodes
     cache: dict[int, list[Node]] = analysis.memo.setdefault("typed_pou_nodes", {})
     nodes = cache.get(id(pou))
     if nodes is None:
