@@ -61,6 +61,9 @@ class SyntaxTree:
     """Byte ranges in ``data`` of text plantls wrote (added END keywords, substitutions)."""
     problems: list[tuple[Range, str]] = field(default_factory=list)
     """Problems with the file itself (malformed TwinCAT XML), reported as syntax errors."""
+    same_offsets: bool = False
+    """True when each byte offset of ``data`` is the same string offset of ``original``:
+    ASCII text that neither TwinCAT extraction nor a rewrite changed the length of."""
 
     def __post_init__(self) -> None:
         self._lines: LineIndex | None = None
@@ -165,8 +168,16 @@ Problems = list[tuple[Range, str]]
 
 def prepare(text: str, path: str = "") -> tuple[str, list[tuple[int, int]], Problems]:
     """The text tree-sitter parses, the synthetic stretches in it, and file problems."""
+    source, synthetic, problems, _ = _prepare(text, path)
+    return source, synthetic, problems
+
+
+def _prepare(text: str, path: str) -> tuple[str, list[tuple[int, int]], Problems, bool]:
+    """:func:`prepare`, and whether every string offset of the result is the same offset of
+    ``text`` (no step changed a length)."""
     problems: list[tuple[Range, str]] = []
     synthetic: list[tuple[int, int]] = []
+    length = len(text)
     # Tree-sitter, the dialect layer and the TwinCAT extraction break lines at \n only; a
     # lone \r (old Mac line ends) becomes \n, which keeps every offset and every LSP line.
     text = normalize_lone_cr(text)
@@ -179,7 +190,9 @@ def prepare(text: str, path: str = "") -> tuple[str, list[tuple[int, int]], Prob
             problems.append((Range(pos, pos), p.message))
     rewritten = dialect.rewrite(text, path)
     synthetic = _merge_synthetic(text, synthetic, rewritten)
-    return rewritten.text, synthetic, problems
+    # the extraction only ever lengthens a stretch; a rewrite that changes a length shifts
+    same_offsets = len(text) == length and not rewritten.shifts
+    return rewritten.text, synthetic, problems, same_offsets
 
 
 def _merge_synthetic(
@@ -224,7 +237,7 @@ def parse(text: str, path: str = "", previous: SyntaxTree | None = None) -> Synt
     ``previous``, the parse of an earlier version of the same document, makes the parse
     incremental (see :func:`reparse`); the result is the same tree as without it.
     """
-    source, synthetic, problems = prepare(text, path)
+    source, synthetic, problems, same_offsets = _prepare(text, path)
     data = source.encode("utf-8", errors="surrogatepass")
     tree = reparse(previous, data) if previous is not None else _parser().parse(data)
     return SyntaxTree(
@@ -234,6 +247,7 @@ def parse(text: str, path: str = "", previous: SyntaxTree | None = None) -> Synt
         original=text,
         synthetic=_byte_spans(source, synthetic),
         problems=problems,
+        same_offsets=same_offsets and len(data) == len(source),
     )
 
 

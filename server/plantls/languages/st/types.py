@@ -450,8 +450,11 @@ class Typer:
     def _bit_access(self, node: Node) -> bool:
         """Whether the user wrote ``node.3`` where dialect handling blanked the ``.3``."""
         tree = self.a.tree
-        if tree.data[node.end_byte : node.end_byte + 1] not in (b" ", b"\t"):
+        end = node.end_byte
+        if tree.data[end : end + 1] not in (b" ", b"\t"):
             return False
+        if tree.same_offsets:  # the user's text at the same offset, no line index needed
+            return _BIT_SUFFIX.match(tree.original or tree.source, end) is not None
         if self._original is None:
             self._original = LineIndex(tree.original or tree.source)
         pos = tree.lines.from_byte_point(*node.end_point)
