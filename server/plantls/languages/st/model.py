@@ -77,9 +77,14 @@ Deferred = dict[str, Callable[[], object]]
 
 
 def _make(cls: type, values: dict[str, Any], deferred: Deferred) -> Any:
-    """An instance of ``cls`` with ``values`` set and ``deferred`` worked out on first read."""
+    """An instance of ``cls`` with ``values`` set and ``deferred`` worked out on first read.
+
+    A declaration's ``key`` (its upper-case name, a cached property) is set at once: every
+    declaration is filed by it, and a cached property's first read is slow."""
     obj: Any = object.__new__(cls)
     values["_deferred"] = deferred
+    if "name" in values:
+        values["key"] = values["name"].upper()
     obj.__dict__.update(values)
     return obj
 
