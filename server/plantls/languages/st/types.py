@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from tree_sitter import Node
 
@@ -156,15 +156,23 @@ class StType:
 
 
 def elementary(name: str, value: Number | None = None, literal: bool = False) -> StType:
-    """An elementary type by name."""
+    """An elementary type by name (shared: StTypes are immutable, and building a frozen
+    dataclass costs more than looking one up)."""
     if value is None and not literal:
         return _plain(name)
-    return StType(canonical_type(name), value=value, literal=literal)
+    if isinstance(value, float):  # 0.0 and -0.0 would share an entry
+        return StType(canonical_type(name), value=value, literal=literal)
+    return _valued(name, value, literal)
 
 
 @cache
 def _plain(name: str) -> StType:
     return StType(canonical_type(name))
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: 1 and True are different values
+def _valued(name: str, value: int | None, literal: bool) -> StType:
+    return StType(canonical_type(name), value=value, literal=literal)
 
 
 BOOL = elementary("BOOL")
@@ -202,6 +210,7 @@ def real_value(text: str) -> float | None:
         return None
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _untyped_int(value: int) -> StType:
     for name in ("DINT", "LINT", "ULINT"):
         if stdlib.literal_fits(name, value):
