@@ -490,12 +490,17 @@ def _matches_at(
     """
     end = len(text) if endpos is None else endpos
     starts: set[int] = set()
+    add, find = starts.add, text.find
     for word in words:
-        i = text.find(word, pos, end)
-        while i != -1:
-            for k in range(max(pos, i - back), i + 1):
-                starts.add(k)
-            i = text.find(word, i + 1, end)
+        i = find(word, pos, end)
+        if back:
+            while i != -1:
+                starts.update(range(max(pos, i - back), i + 1))
+                i = find(word, i + 1, end)
+        else:
+            while i != -1:
+                add(i)
+                i = find(word, i + 1, end)
     return _matches_from(pattern, text, starts, end)
 
 
@@ -1031,7 +1036,12 @@ _ELEMENTARY = frozenset(
         "WCHAR",
     )
 )
-_DECL_REGION = _kw(r"(?=[VEST])\b(VAR(?:_[A-Z_]+)?|END_VAR|STRUCT|END_STRUCT|TYPE|END_TYPE)\b")
+_DECL_REGION = _kw(
+    r"(V(?<!\wV)AR(?:_[A-Z_]+)?|E(?<!\wE)ND_(?:VAR|STRUCT|TYPE)|S(?<!\wS)TRUCT|T(?<!\wT)YPE)\b"
+)
+"""``VAR``, ``VAR_xxx``, ``STRUCT``, ``TYPE`` and their ``END_`` words. Each alternative starts
+with its letter and checks the word boundary just after it (``(?<!\\wV)``), so the regex engine
+skips quickly to the next V, E, S or T (a leading ``\\b`` would make it try every position)."""
 _BRACKETS = re.compile(r"[\[\]();]")
 
 
@@ -1040,9 +1050,7 @@ def _regions(code: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     stack: list[str] = []
     prev = 0
-    for m in _matches_at(
-        _DECL_REGION, code, ("VAR", "STRUCT", "TYPE", "END_VAR", "END_STRUCT", "END_TYPE")
-    ):
+    for m in _DECL_REGION.finditer(code):
         if stack:
             out.append((prev, m.start(), "var" if stack[-1] == "VAR" else "field"))
         word = m.group(1).upper()
@@ -1142,6 +1150,9 @@ def _in_enum_list(code: str, pos: int, start: int) -> bool:
     The list is the innermost unclosed ``(`` before ``pos`` when a lone ``:`` precedes it;
     its ``:=`` give enum values, which the grammar takes and which must stay.
     """
+    lo = max(start, code.rfind(";", start, pos))
+    if code.find("(", lo, pos) == -1 and code.find(")", lo, pos) == -1:
+        return False  # no bracket between the declaration's start and ``pos``: no list
     depth = 0
     for i in range(pos - 1, start - 1, -1):
         ch = code[i]
