@@ -105,6 +105,42 @@ def statement_lists(pou: Pou) -> Iterator[list[Node]]:
             yield from per_field.values()
 
 
+def lists_holding(pou: Pou, nodes: list[Node]) -> list[list[Node]]:
+    """The lists of :func:`statement_lists` that hold one of ``nodes`` (statements inside the
+    POU's body) as an element, each once, found from the nodes' parents instead of a walk
+    over the whole body."""
+    top = {stmt.id for stmt in pou.body}
+    seen: set[tuple[int, str]] = set()
+    out: list[list[Node]] = []
+    for node in nodes:
+        parent = node.parent
+        if node.id in top:  # a run of the body itself: its statements with the same parent
+            key = (_parent_id(node), "")
+            if key not in seen:
+                seen.add(key)
+                out.append([stmt for stmt in pou.body if _parent_id(stmt) == key[0]])
+            continue
+        if parent is None:
+            continue
+        children = parent.children
+        fields = [parent.field_name_for_child(i) for i in range(len(children))]
+        fname = next((f for c, f in zip(children, fields, strict=True) if c.id == node.id), None)
+        if fname not in BRANCH_FIELDS or not node.is_named:
+            continue  # not in a statement list (a labelled statement's, an ERROR's child)
+        key = (parent.id, fname)
+        if key not in seen:
+            seen.add(key)
+            out.append(
+                [c for c, f in zip(children, fields, strict=True) if f == fname and c.is_named]
+            )
+    return out
+
+
+def _parent_id(node: Node) -> int:
+    parent = node.parent
+    return parent.id if parent is not None else 0
+
+
 def integer_text(text: str) -> int | None:
     """The value of an integer literal (``16#FF``, ``2#1010``, ``1_000``, ``-5``)."""
     text = text.replace("_", "").strip()
@@ -434,14 +470,13 @@ class UnreachableCode(StRule):
 
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """The first unreachable statement of every statement list."""
-        # only a list with a jump in it can have a finding: skip the POUs without one
-        with_jumps = {id(pou) for kind in JUMPS for pou, _node in nodes_of_type(analysis, kind)}
-        if not with_jumps:
-            return
-        for pou in analysis.model.all_pous():
-            if id(pou) not in with_jumps:
-                continue
-            for stmts in statement_lists(pou):
+        # only a list with a jump in it can have a finding: look at those lists alone
+        jumps: dict[int, tuple[Pou, list[Node]]] = {}
+        for kind in JUMPS:
+            for pou, node in nodes_of_type(analysis, kind):
+                jumps.setdefault(id(pou), (pou, []))[1].append(node)
+        for pou, nodes in jumps.values():
+            for stmts in lists_holding(pou, nodes):
                 yield from self._in_list(analysis, stmts)
 
     def _in_list(self, analysis: StAnalysis, stmts: list[Node]) -> Iterator[Diagnostic]:
