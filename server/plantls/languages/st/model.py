@@ -438,22 +438,24 @@ class ModelBuilder:
         """The section keyword and its variables."""
         section = VAR_SECTIONS.get(node.type, "VAR")
         text = self.st.text(node)
-        first = text.split(None, 1)[0].upper() if node.child_count else ""
-        if first in ("VAR_INST", "VAR_STAT"):
-            section = first
-        qualifiers = {
-            self.st.text(q).upper()
-            for child in node.children
-            if child.type == "var_qualifier_list"
-            for q in child.named_children
-        }
-        header = text.split("\n", 1)[0].upper()
+        first = _FIRST_WORD.match(text) if node.child_count else None
+        if first is not None and first.group(1).upper() in ("VAR_INST", "VAR_STAT"):
+            section = first.group(1).upper()
+        qualifiers: set[str] = set()
+        lines: list[Node] = []
+        for child in node.children:  # one pass: a block may hold hundreds of lines
+            kind = child.type
+            if kind == "variable_declaration":
+                lines.append(child)
+            elif kind == "var_qualifier_list":
+                qualifiers.update(self.st.text(q).upper() for q in child.named_children)
+        end = text.find("\n")
+        header = (text if end == -1 else text[:end]).upper()
         constant = "CONSTANT" in qualifiers or " CONSTANT" in header
         retain = bool({"RETAIN", "PERSISTENT"} & qualifiers)
         decls: list[VarDecl] = []
-        for child in node.named_children:
-            if child.type == "variable_declaration":
-                decls.extend(self.variables(child, section, owner, constant, retain))
+        for child in lines:
+            decls.extend(self.variables(child, section, owner, constant, retain))
         return section, decls
 
     def variables(
@@ -726,7 +728,7 @@ class ModelBuilder:
 
     def build(self) -> FileModel:
         """Walk the top level of the tree."""
-        gvl_name = PurePath(self.uri.rsplit("/", 1)[-1]).stem
+        gvl_name = ""  # the file's stem, worked out for its first VAR_GLOBAL block
         for node in _top_level(self.st.root):
             if node.type in POU_NODES:
                 pou = self.pou(node)
@@ -742,6 +744,7 @@ class ModelBuilder:
             elif node.type == "type_declaration":
                 self.type_declaration(node)
             elif node.type == "global_var_declaration_block" or node.type in VAR_SECTIONS:
+                gvl_name = gvl_name or PurePath(self.uri.rsplit("/", 1)[-1]).stem
                 self.global_block(node, gvl_name)
         return self.model
 
@@ -753,6 +756,8 @@ def _named_ref(text: str) -> TypeRef:
     return TypeRef("named", name=text, text=text)
 
 
+_FIRST_WORD = re.compile(r"\s*(\S+)")
+"""The first word of a text (what ``text.split(None, 1)[0]`` gives, without the rest)."""
 _EXTENDS = re.compile(r"\s*EXTENDS\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
 
 
