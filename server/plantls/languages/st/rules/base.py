@@ -11,8 +11,8 @@ from tree_sitter import Node, Query, QueryCursor
 from plantls.core.diagnostics import Diagnostic
 from plantls.core.documents import Document
 from plantls.core.rules import Rule
-from plantls.languages.st.analysis import BODY_NODE_TYPES, StAnalysis
-from plantls.languages.st.model import Pou
+from plantls.languages.st.analysis import BODY_NODE_TYPES, Ref, StAnalysis
+from plantls.languages.st.model import Pou, VarDecl
 from plantls.languages.st.syntax import ts_language, walk
 
 
@@ -24,6 +24,20 @@ class StRule(Rule):
     def check(self, document: Document, analysis: StAnalysis) -> Iterable[Diagnostic]:
         """Yield findings."""
         raise NotImplementedError
+
+
+def var_refs(analysis: StAnalysis) -> dict[int, list[Ref]]:
+    """The refs that name a variable (a :class:`VarDecl`), grouped by the variable's id, in
+    the refs' order: computed once per analysis, so the rules that look at some variables'
+    uses test each variable once instead of each of the file's refs."""
+    found: dict[int, list[Ref]] | None = analysis.memo.get("var_refs")
+    if found is None:
+        found = {}
+        for ref in analysis.refs:
+            if isinstance(ref.target, VarDecl):
+                found.setdefault(id(ref.target), []).append(ref)
+        analysis.memo["var_refs"] = found
+    return found
 
 
 def pou_nodes(analysis: StAnalysis, pou: Pou) -> list[Node]:

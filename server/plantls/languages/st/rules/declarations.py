@@ -24,7 +24,7 @@ from plantls.languages.st import stdlib
 from plantls.languages.st.analysis import Ref, StAnalysis
 from plantls.languages.st.index import StIndex
 from plantls.languages.st.model import FileModel, Pou, TypeDecl, TypeRef, VarDecl
-from plantls.languages.st.rules.base import StRule
+from plantls.languages.st.rules.base import StRule, var_refs
 from plantls.languages.st.syntax import walk
 
 UNNECESSARY = ("unnecessary",)
@@ -120,7 +120,7 @@ def used_var_ids(analysis: StAnalysis) -> set[int]:
     """Ids of the VarDecls that some ref in this file names (computed once per analysis)."""
     cached = analysis.memo.get("used_var_ids")
     if cached is None:
-        cached = {id(r.target) for r in analysis.refs if isinstance(r.target, VarDecl)}
+        cached = set(var_refs(analysis))
         analysis.memo["used_var_ids"] = cached
     return cached
 
@@ -768,10 +768,19 @@ class AssignmentToInputOrConstant(StRule):
 
     def check(self, document: Document, analysis: StAnalysis) -> Iterator[Diagnostic]:
         """Every write ref to a constant, and unqualified writes to the POU's own inputs."""
-        for ref in analysis.refs:
-            if not ref.write or not isinstance(ref.target, VarDecl):
+        for refs in var_refs(analysis).values():
+            decl = refs[0].target
+            assert isinstance(decl, VarDecl)
+            if decl.constant or decl.is_input:  # the variables a write may be reported for
+                yield from self._writes(analysis, decl, refs)
+
+    def _writes(
+        self, analysis: StAnalysis, decl: VarDecl, refs: list[Ref]
+    ) -> Iterator[Diagnostic]:
+        """The findings for the writes among one constant's or input's refs."""
+        for ref in refs:
+            if not ref.write:
                 continue
-            decl = ref.target
             if decl.section == "ENUM" and not ref.qualified:
                 continue  # more likely a variable whose declaration is missing (ST101)
             if decl.constant:

@@ -18,7 +18,7 @@ from plantls.core.rules import RuleDoc
 from plantls.languages.st import stdlib
 from plantls.languages.st.analysis import Call, Ref, StAnalysis
 from plantls.languages.st.model import POU_NODES, Pou, VarDecl
-from plantls.languages.st.rules.base import StRule
+from plantls.languages.st.rules.base import StRule, var_refs
 from plantls.languages.st.syntax import walk
 from plantls.languages.st.types import node_text, typer
 
@@ -344,20 +344,21 @@ class OutputWithoutCall(StRule):
         uses: dict[int, list[tuple[str, Node]]] = {}
         blocks: dict[int, stdlib.FunctionBlockDef | None] = {}
         decls: dict[int, VarDecl] = {}
-        for ref in analysis.refs:
-            decl = ref.target
+        for key, refs in var_refs(analysis).items():
+            decl = refs[0].target
             if not isinstance(decl, VarDecl) or decl.section not in LOCAL_SECTIONS:
                 continue
-            key = id(decl)
-            if key not in blocks:
-                typ = t.of_decl(decl) if decl.uri == analysis.model.uri else None
-                fb = typ.decl if typ is not None else None
-                ok = isinstance(fb, stdlib.FunctionBlockDef) and fb.category in ("timer", "edge")
-                blocks[key] = fb if ok and isinstance(fb, stdlib.FunctionBlockDef) else None
-            if blocks[key] is None or _is_formal_name(ref.node):
+            typ = t.of_decl(decl) if decl.uri == analysis.model.uri else None
+            fb = typ.decl if typ is not None else None
+            ok = isinstance(fb, stdlib.FunctionBlockDef) and fb.category in ("timer", "edge")
+            blocks[key] = fb if ok and isinstance(fb, stdlib.FunctionBlockDef) else None
+            if blocks[key] is None:
                 continue
-            decls[key] = decl
-            uses.setdefault(key, []).append(_use(_instance_expression(ref.node)))
+            for ref in refs:
+                if _is_formal_name(ref.node):
+                    continue
+                decls[key] = decl
+                uses.setdefault(key, []).append(_use(_instance_expression(ref.node)))
         for key, found in uses.items():
             decl, fb = decls[key], blocks[key]
             kinds = {kind for kind, _ in found}
@@ -633,7 +634,7 @@ class OverwrittenOutput(StRule):
         out: dict[int, VarDecl] = {}
         escaped: set[int] = set()
         qualified_name = pou.qualified_name
-        for ref in refs_by_pou(analysis).get(id(pou), ()):
+        for ref in _output_refs(analysis).get(id(pou), ()):
             decl = ref.target
             if not isinstance(decl, VarDecl):
                 continue
@@ -649,15 +650,19 @@ class OverwrittenOutput(StRule):
         return {k: v for k, v in out.items() if k not in escaped}
 
 
-def refs_by_pou(analysis: StAnalysis) -> dict[int, list[Ref]]:
-    """The file's refs grouped by the id of the POU they appear in (computed once)."""
-    found = analysis.memo.get("st.refs-by-pou")
+def _output_refs(analysis: StAnalysis) -> dict[int, list[Ref]]:
+    """The refs to variables that may be outputs (``VAR_OUTPUT``, or at an address), by the
+    id of the POU they appear in, in the refs' order (computed once per analysis)."""
+    found = analysis.memo.get("st.output-refs")
     if isinstance(found, dict):
         return found
     out: dict[int, list[Ref]] = {}
-    for ref in analysis.refs:
-        out.setdefault(id(ref.pou), []).append(ref)
-    analysis.memo["st.refs-by-pou"] = out
+    for refs in var_refs(analysis).values():
+        decl = refs[0].target
+        if isinstance(decl, VarDecl) and (decl.address or decl.section == "VAR_OUTPUT"):
+            for ref in refs:
+                out.setdefault(id(ref.pou), []).append(ref)
+    analysis.memo["st.output-refs"] = out
     return out
 
 
