@@ -35,6 +35,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 # --------------------------------------------------------------------------------------
 # Lexical scan: comments, strings and pragmas
@@ -489,19 +490,32 @@ def _matches_at(
     at every character of the text. Lookbehinds and ``\\b`` see the whole text either way.
     """
     end = len(text) if endpos is None else endpos
-    starts: set[int] = set()
-    add, find = starts.add, text.find
-    for word in words:
+    found: list[int] = []
+    add, find, ends_with = found.append, text.find, text.startswith
+    for word, with_end in _search_plan(words):
         i = find(word, pos, end)
-        if back:
-            while i != -1:
-                starts.update(range(max(pos, i - back), i + 1))
-                i = find(word, i + 1, end)
-        else:
-            while i != -1:
-                add(i)
-                i = find(word, i + 1, end)
+        while i != -1:
+            add(i)
+            if with_end and i - 4 >= pos and ends_with("END_", i - 4):
+                add(i - 4)
+            i = find(word, i + 1, end)
+    if not back:
+        return _matches_from(pattern, text, set(found), end)
+    starts: set[int] = set()
+    for i in found:
+        starts.update(range(max(pos, i - back), i + 1))
     return _matches_from(pattern, text, starts, end)
+
+
+@cache
+def _search_plan(words: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """The words :func:`_matches_at` searches for, each with whether ``END_`` + it is among
+    ``words`` too: an ``END_X`` is then found as the ``X`` it ends with, one search less."""
+    return tuple(
+        (word, "END_" + word in words)
+        for word in words
+        if not (word.startswith("END_") and word[4:] in words)
+    )
 
 
 def _line_matches(
@@ -1036,12 +1050,7 @@ _ELEMENTARY = frozenset(
         "WCHAR",
     )
 )
-_DECL_REGION = _kw(
-    r"(V(?<!\wV)AR(?:_[A-Z_]+)?|E(?<!\wE)ND_(?:VAR|STRUCT|TYPE)|S(?<!\wS)TRUCT|T(?<!\wT)YPE)\b"
-)
-"""``VAR``, ``VAR_xxx``, ``STRUCT``, ``TYPE`` and their ``END_`` words. Each alternative starts
-with its letter and checks the word boundary just after it (``(?<!\\wV)``), so the regex engine
-skips quickly to the next V, E, S or T (a leading ``\\b`` would make it try every position)."""
+_DECL_REGION = _kw(r"(?=[VEST])\b(VAR(?:_[A-Z_]+)?|END_VAR|STRUCT|END_STRUCT|TYPE|END_TYPE)\b")
 _BRACKETS = re.compile(r"[\[\]();]")
 
 
@@ -1050,7 +1059,9 @@ def _regions(code: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     stack: list[str] = []
     prev = 0
-    for m in _DECL_REGION.finditer(code):
+    for m in _matches_at(
+        _DECL_REGION, code, ("VAR", "STRUCT", "TYPE", "END_VAR", "END_STRUCT", "END_TYPE")
+    ):
         if stack:
             out.append((prev, m.start(), "var" if stack[-1] == "VAR" else "field"))
         word = m.group(1).upper()
