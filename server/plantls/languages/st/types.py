@@ -294,8 +294,11 @@ class Typer:
         return result
 
     def _of_decl(self, decl: VarDecl, scope: Pou | None) -> StType | None:
-        node = decl.node.child_by_field_name("type") if decl.node is not None else None
-        t = self.of_ref(decl.type, node, scope)
+        ref = decl.type
+        node = None  # a named type's StType does not depend on the node (see of_ref)
+        if decl.node is not None and ref is not None and ref.kind != "named":
+            node = decl.node.child_by_field_name("type")
+        t = self.of_ref(ref, node, scope)
         if t is None or not decl.constant or t.kind not in ("elementary", "enum"):
             return t
         value = self.const_of_decl(decl, scope)
