@@ -523,6 +523,45 @@ def _finish(tmp: Path, out: Path, state_dir: Path) -> Path:
     return dest
 
 
+def _write_result(
+    model: Any,
+    tokenizer: Any,
+    result: TrainResult,
+    cfg: TrainConfig,
+    title: str,
+    extra: dict[str, object],
+    tmp: Path,
+    state_dir: Path,
+) -> Path:
+    """Write the weights (and ``tokenizer`` when given), loss plot, training card and
+    ``training.json`` into ``tmp``, then move it to a free output name; returns that name."""
+    try:
+        tmp.mkdir(parents=True)
+        model.save_pretrained(str(tmp), safe_serialization=True)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(str(tmp))
+        _plot(result.losses, result.val_losses, tmp / "loss.png")
+        (tmp / "training_card.md").write_text(_card(title, result, cfg, extra), encoding="utf-8")
+        record = {
+            "config": asdict(cfg),
+            "data": result.data,
+            "steps": result.steps,
+            "seconds": result.seconds,
+            "tokens": result.train_tokens,
+            "trainable_params": result.trainable_params,
+            "total_params": result.total_params,
+            "losses": result.losses,
+            "val_losses": result.val_losses,
+            **extra,
+        }
+        (tmp / "training.json").write_text(
+            json.dumps(record, indent=1, default=str), encoding="utf-8"
+        )
+        return _finish(tmp, result.out, state_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _prepare_dirs(out: Path, resume: bool) -> tuple[Path, Path]:
     state_dir = partial_dir(out)
     if not resume and state_dir.exists():
@@ -613,36 +652,10 @@ def train_adapter(
     result = TrainResult(
         out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
     )
-    try:
-        tmp.mkdir(parents=True)
-        model.save_pretrained(str(tmp), safe_serialization=True)
-        _plot(losses, val_losses, tmp / "loss.png")
-        extra = {"base": str(base), "architecture": model_type, "lora_targets": targets, "fim": fim}
-        (tmp / "training_card.md").write_text(
-            _card(f"LoRA adapter for {base.name}", result, cfg, extra), encoding="utf-8"
-        )
-        (tmp / "training.json").write_text(
-            json.dumps(
-                {
-                    "config": asdict(cfg),
-                    "data": data_summary,
-                    "steps": steps,
-                    "seconds": seconds,
-                    "tokens": tokens,
-                    "trainable_params": trainable,
-                    "total_params": total,
-                    "losses": losses,
-                    "val_losses": val_losses,
-                    **extra,
-                },
-                indent=1,
-                default=str,
-            ),
-            encoding="utf-8",
-        )
-        result.out = _finish(tmp, out, state_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    extra = {"base": str(base), "architecture": model_type, "lora_targets": targets, "fim": fim}
+    result.out = _write_result(
+        model, None, result, cfg, f"LoRA adapter for {base.name}", extra, tmp, state_dir
+    )
     return result
 
 
@@ -712,33 +725,8 @@ def train_from_scratch(
         out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
     )
     trim_positions(model, max_len)
-    try:
-        tmp.mkdir(parents=True)
-        model.save_pretrained(str(tmp), safe_serialization=True)
-        tokenizer.save_pretrained(str(tmp))
-        _plot(losses, val_losses, tmp / "loss.png")
-        extra = {"architecture": "gpt2", "n_embd": cfg.n_embd, "n_layer": cfg.n_layer}
-        (tmp / "training_card.md").write_text(
-            _card("plantls model trained from scratch", result, cfg, extra), encoding="utf-8"
-        )
-        (tmp / "training.json").write_text(
-            json.dumps(
-                {
-                    "config": asdict(cfg),
-                    "data": data_summary,
-                    "steps": steps,
-                    "seconds": seconds,
-                    "tokens": tokens,
-                    "params": total,
-                    "losses": losses,
-                    "val_losses": val_losses,
-                },
-                indent=1,
-                default=str,
-            ),
-            encoding="utf-8",
-        )
-        result.out = _finish(tmp, out, state_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    extra = {"architecture": "gpt2", "n_embd": cfg.n_embd, "n_layer": cfg.n_layer}
+    result.out = _write_result(
+        model, tokenizer, result, cfg, "plantls model trained from scratch", extra, tmp, state_dir
+    )
     return result
