@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 # --------------------------------------------------------------------------------------
 # Lexical scan: comments, strings and pragmas
@@ -50,12 +51,13 @@ _NOT_NEWLINE = re.compile(r"[^\r\n]")
 _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A stretch of the text that is not code: ``kind`` is comment, line, string or pragma.
 
     ``line`` spans (``//`` comments, unterminated strings) run to the end of their line.
     ``inner`` lists the offsets of nested ``(*``/``*)`` delimiters inside a block comment.
+    (A named tuple: immutable, and made several times faster than a frozen dataclass, which
+    matters for the thousands a scan makes.)
     """
 
     start: int
