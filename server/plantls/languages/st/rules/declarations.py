@@ -957,7 +957,12 @@ def _type_uses(analysis: StAnalysis) -> Iterator[tuple[str, Callable[[], Range]]
                 "type"
             )
             yield from _named_types(analysis, pou.return_type, ret)
-        for fname in ("extends", "implements"):
+        # the model read the same fields: where it found none, there is none to look for
+        # (a POU node has many children), unless a syntax error left an empty one
+        unsure = pou.node.has_error
+        for fname, named in (("extends", pou.extends), ("implements", pou.implements)):
+            if not named and not unsure:
+                continue
             for node in pou.node.children_by_field_name(fname):
                 yield analysis.tree.text(node), functools.partial(analysis.tree.range, node)
     for typ in model.types.values():
