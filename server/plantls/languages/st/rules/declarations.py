@@ -713,12 +713,13 @@ class ShadowedGlobal(StRule):
             return
         for pou in analysis.model.all_pous():
             for decl in pou.vars.values():
-                if decl.section in ("VAR_EXTERNAL", "VAR_GLOBAL"):
-                    continue
+                same_name = globals_.get(decl.key)
+                if not same_name or decl.section in ("VAR_EXTERNAL", "VAR_GLOBAL"):
+                    continue  # (most variables: no global has the name)
                 shadowed = next(
                     (
                         g
-                        for g in globals_.get(decl.key, ())
+                        for g in same_name
                         if is_global_block(g) and not gvl_is_qualified_only(analysis.index, g)
                     ),
                     None,
