@@ -202,14 +202,13 @@ class ConstantEvaluator:
         if depth > 8:
             return None
         kind = node.type
-        text = self.a.tree.text(node)
         if kind == "boolean_literal":
-            return text.strip().upper().endswith("TRUE")
+            return self.a.tree.text(node).strip().upper().endswith("TRUE")
         if kind == "integer_literal":
-            return integer_text(text)
+            return integer_text(self.a.tree.text(node))
         if kind == "real_literal":
             try:
-                return float(text.replace("_", ""))
+                return float(self.a.tree.text(node).replace("_", ""))
             except ValueError:
                 return None
         if kind == "typed_literal":
@@ -252,8 +251,15 @@ class ConstantEvaluator:
         if op is None or left is None or right is None:
             return None
         fn = self.BINARY.get(self.a.tree.text(op).upper())
-        a, b = self.value(left, depth + 1), self.value(right, depth + 1)
-        if fn is None or a is None or b is None:
+        if fn is None:
+            return None
+        # an operand that is not constant makes the whole condition not constant (the
+        # ``named`` flag the other operand might set is then not read)
+        a = self.value(left, depth + 1)
+        if a is None:
+            return None
+        b = self.value(right, depth + 1)
+        if b is None:
             return None
         if isinstance(a, bool) != isinstance(b, bool):
             return None
