@@ -27,7 +27,8 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             candidates = []
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                candidates.extend(Path(folder) / f for f in sorted(files))
+                base = Path(folder)
+                candidates.extend(base / f for f in sorted(files))
         for path in candidates:
             if path in seen or language_for_path(path.name) is None:
                 continue
