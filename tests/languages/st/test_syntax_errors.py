@@ -135,3 +135,19 @@ def test_bnr_function_with_vars_and_no_return_type_still_parses() -> None:
         "FUNCTION LOG_IT\nVAR_INPUT\n    s : STRING;\nEND_VAR\nADSLOGSTR(1, s, '');\nEND_FUNCTION\n"
     )
     assert errors(text) == []
+
+
+def test_error_nodes_are_what_a_walk_finds() -> None:
+    text = (
+        "FUNCTION_BLOCK FB EXTENDS\nVAR x : ; y INT; END_VAR\nIF x > THEN x := ; END_IF\n"
+        "x := (1 + ;\nFOR i := 1 TO DO END_FOR\nx := (1 + 2;\nx := 1\nIF x THEN y := 1;\n"
+    )
+    st = syntax.parse(text)
+    walked = sorted(
+        (n.start_byte, n.end_byte, n.type)
+        for n in syntax.walk(st.root)
+        if n.is_error or n.is_missing
+    )
+    found = sorted((n.start_byte, n.end_byte, n.type) for n in syntax.error_nodes(st.root))
+    assert walked and found == walked
+    assert any(n.is_missing for n in syntax.error_nodes(st.root))

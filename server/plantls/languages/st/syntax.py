@@ -47,6 +47,12 @@ def comment_nodes(node: Node) -> list[Node]:
     return QueryCursor(_query("(comment) @c")).captures(node).get("c", [])
 
 
+def error_nodes(node: Node) -> list[Node]:
+    """The ERROR and MISSING nodes under ``node`` (not in document order), found by the C
+    library: what a walk testing ``is_error or is_missing`` on every node would find."""
+    return QueryCursor(_query("[(ERROR) (MISSING)] @e")).captures(node).get("e", [])
+
+
 @dataclass
 class SyntaxTree:
     """A parsed ST text: the tree-sitter tree over ``source``, whose positions are the file's."""

@@ -25,7 +25,7 @@ from plantls.languages.st.analysis import Ref, StAnalysis
 from plantls.languages.st.index import StIndex
 from plantls.languages.st.model import FileModel, Pou, TypeDecl, TypeRef, VarDecl
 from plantls.languages.st.rules.base import StRule, var_refs
-from plantls.languages.st.syntax import walk
+from plantls.languages.st.syntax import error_nodes, walk
 
 UNNECESSARY = ("unnecessary",)
 PROJECT_MARKERS = (".plcproj", ".apj", ".project")
@@ -374,9 +374,7 @@ def declarations_broken(pou: Pou) -> bool:
     if not pou.node.has_error:
         return False
     spans = [(s.start_byte, s.end_byte) for p in [pou, *pou.members.values()] for s in p.body]
-    for node in walk(pou.node):
-        if not (node.is_error or node.is_missing):
-            continue
+    for node in error_nodes(pou.node):
         if not any(a <= node.start_byte and node.end_byte <= b for a, b in spans):
             return True
     return False
