@@ -96,6 +96,24 @@ def test_bounded_matches_same_as_finditer() -> None:
             assert [m.span() for m in found] == expected
 
 
+def test_end_words_found_with_their_word_same_as_finditer() -> None:
+    """An ``END_X`` searched for with ``X`` is found as the ``X`` it ends with, also where
+    the bounds cut through it."""
+    text = (TEXT + MORE).upper() * 2
+    cases = (
+        (dialect._DECL_REGION, ("VAR", "STRUCT", "TYPE", "END_VAR", "END_STRUCT", "END_TYPE"), 0),
+        (dialect._UNION, ("END_UNION", "UNION"), 0),
+        (dialect._CLASS, ("END_CLASS", "CLASS"), 0),
+        (dialect._STRING_BRACKET, ("STRING", "END_STRING"), 1),
+    )
+    bounds = [(0, len(text))] + [(i, i + 60) for i in range(0, 400, 7)]
+    for pattern, words, back in cases:
+        for pos, endpos in bounds:
+            expected = [m.span() for m in pattern.finditer(text, pos, endpos)]
+            found = dialect._matches_at(pattern, text, words, back, pos=pos, endpos=endpos)
+            assert [m.span() for m in found] == expected, (pattern.pattern, pos, endpos)
+
+
 def test_blank_same_as_a_substitution_per_character() -> None:
     import itertools
     import re
