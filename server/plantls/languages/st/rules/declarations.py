@@ -1071,10 +1071,13 @@ class ReadBeforeWrite(StRule):
     def _tracked(self, analysis: StAnalysis, pou: Pou) -> dict[int, VarDecl]:
         """Plain-valued locals of the POU that start from their default on every call."""
         temporary_pou = pou.kind in ("FUNCTION", "METHOD")
+        used = var_refs(analysis)  # a local nothing names is never settled: not followed
         out: dict[int, VarDecl] = {}
         for decl in pou.vars.values():
             wanted = decl.section == "VAR_TEMP" or (temporary_pou and decl.section == "VAR")
             if not wanted or decl.init is not None or decl.constant or decl.address:
+                continue
+            if id(decl) not in used:
                 continue
             if _is_plain_value(analysis, decl):
                 out[id(decl)] = decl
