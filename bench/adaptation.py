@@ -124,12 +124,14 @@ def _load() -> str:
 
 def loss_speed(args: argparse.Namespace) -> int:
     """Training tokens/s of ``--speed-steps`` LoRA steps on the first project's files, with the
-    full-logits loss (transformers' ``labels=``) and with plantls's target-positions loss."""
+    full-logits loss (transformers' ``labels=``), with plantls's target-positions loss, and
+    with that loss over the candidate vocabulary (``plantls.train.loss.OutputVocab``)."""
     import torch
 
     from plantls.train.corpus import build_examples, collect
+    from plantls.train.loss import OutputVocab, causal_lm_loss
     from plantls.train.models import has_plantls_fim, load_model, load_tokenizer, lora_targets
-    from plantls.train.trainer import _collate, _tokenize, causal_lm_loss
+    from plantls.train.trainer import _collate, _tokenize
 
     torch.set_num_threads(args.threads)
     project = sorted(
@@ -157,8 +159,9 @@ def loss_speed(args: argparse.Namespace) -> int:
     )
     model.train()
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+    vocab = OutputVocab.for_run(model, seqs, 0, 4096, 0)
     figures = {}
-    for name in ("full logits", "target positions"):
+    for name in ("full logits", "target positions", "candidate vocabulary"):
         done, seconds = 0, 0.0
         for step in range(args.speed_steps + 1):  # step 0 warms up, not counted
             batch = [
@@ -168,8 +171,10 @@ def loss_speed(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             if name == "full logits":
                 loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-            else:
+            elif name == "target positions" or vocab is None:
                 loss = causal_lm_loss(model, ids, mask, labels)
+            else:
+                loss = causal_lm_loss(model, ids, mask, labels, vocab.for_step(step))
             loss.backward()
             model.zero_grad(set_to_none=True)
             if step:

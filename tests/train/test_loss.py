@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from plantls.train import trainer
+from plantls.train.loss import OutputVocab, causal_lm_loss, head_parts
 from plantls.train.models import load_model
-from plantls.train.trainer import _collate, causal_lm_loss
+from plantls.train.trainer import _collate
 
 
 def _batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -56,7 +56,7 @@ def _loss_and_grads(model: torch.nn.Module, full: bool) -> tuple[float, dict[str
 
 def test_lora_loss_and_gradient_equal_full_logits(base_dir: Path) -> None:
     model = _lora(base_dir)
-    assert trainer._head_parts(model) is not None  # the gathered-rows path, not the fallback
+    assert head_parts(model) is not None  # the gathered-rows path, not the fallback
     ref_loss, ref = _loss_and_grads(model, full=True)
     loss, got = _loss_and_grads(model, full=False)
     assert loss == pytest.approx(ref_loss, rel=1e-5)
@@ -97,3 +97,44 @@ def test_fim_examples_are_scored_on_their_middle_only() -> None:
     assert mask[1].tolist() == [1] * 4 + [0] * 6
     _, _, all_labels = _collate(seqs, pad_id=1)
     assert all_labels[0].tolist() == seqs[0]
+
+
+def test_candidate_vocabulary_of_every_token_is_the_full_loss(base_dir: Path) -> None:
+    model = _lora(base_dir)
+    ids, mask, labels = _batch()
+    size = model.get_base_model().lm_head.weight.shape[0]
+    with torch.no_grad():
+        ref = causal_lm_loss(model, ids, mask, labels)
+        got = causal_lm_loss(model, ids, mask, labels, torch.arange(size))
+    assert float(got) == pytest.approx(float(ref), rel=1e-5)
+
+
+def test_candidate_vocabulary_loss_is_a_softmax_over_the_candidates(base_dir: Path) -> None:
+    model = _lora(base_dir)
+    ids, mask, labels = _batch()
+    vocab = torch.unique(torch.cat([labels[labels != -100], torch.tensor([2, 3, 399])]))
+    with torch.no_grad():
+        logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
+        targets = labels[:, 1:]
+        keep = targets != -100
+        picked = logits[keep][:, vocab]
+        ref = torch.nn.functional.cross_entropy(picked, torch.searchsorted(vocab, targets[keep]))
+        full = causal_lm_loss(model, ids, mask, labels)
+        got = causal_lm_loss(model, ids, mask, labels, vocab)
+    assert float(got) == pytest.approx(float(ref), rel=1e-5)
+    assert float(got) < float(full)  # fewer competitors, lower loss
+
+
+def test_output_vocab_is_seeded_per_step_and_holds_the_data(base_dir: Path) -> None:
+    model = _lora(base_dir)
+    seqs = [[5, 9, 12], [9, 40]]
+    assert OutputVocab.for_run(model, seqs, 32768, 8, 0) is None  # small vocabulary: full
+    a = OutputVocab.for_run(model, seqs, 0, 8, 0)
+    b = OutputVocab.for_run(model, seqs, 0, 8, 0)
+    assert a is not None and b is not None
+    first = a.for_step(3)
+    assert torch.equal(first, b.for_step(3))  # a resumed run draws the same candidates
+    assert not torch.equal(first, a.for_step(4))
+    assert torch.equal(first, torch.sort(first).values)
+    assert {5, 9, 12, 40} <= set(first.tolist())
+    assert "4 tokens of the training data" in a.describe()

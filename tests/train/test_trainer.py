@@ -10,6 +10,7 @@ from safetensors.numpy import load_file
 
 from plantls.train.tiny import tiny_config
 from plantls.train.trainer import (
+    TrainConfig,
     TrainingInterrupted,
     partial_dir,
     train_adapter,
@@ -80,10 +81,16 @@ def test_same_seed_same_weights_and_no_overwrite(
     assert not _same(a.out, c.out)
 
 
+@pytest.mark.parametrize("full_softmax_vocab", [32768, 0], ids=["full", "candidates"])
 def test_interrupted_run_leaves_no_adapter_and_resume_matches(
-    base_dir: Path, corpus_dir: Path, tmp_path: Path
+    base_dir: Path, corpus_dir: Path, tmp_path: Path, full_softmax_vocab: int
 ) -> None:
-    full = train_adapter([corpus_dir], base_dir, tmp_path / "full", tiny_config(), progress=False)
+    def config() -> TrainConfig:
+        return tiny_config(full_softmax_vocab=full_softmax_vocab, sampled_vocab=64)
+
+    full = train_adapter([corpus_dir], base_dir, tmp_path / "full", config(), progress=False)
+    record = json.loads((full.out / "training.json").read_text())
+    assert record["output_layer"].startswith("softmax over") == (full_softmax_vocab == 0)
 
     def stop_at_5(step: int, loss: float) -> None:
         if step == 5:
@@ -91,7 +98,7 @@ def test_interrupted_run_leaves_no_adapter_and_resume_matches(
 
     out = tmp_path / "run"
     with pytest.raises(TrainingInterrupted, match="--resume"):
-        train_adapter([corpus_dir], base_dir, out, tiny_config(), on_step=stop_at_5, progress=False)
+        train_adapter([corpus_dir], base_dir, out, config(), on_step=stop_at_5, progress=False)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
     assert (partial_dir(out) / "checkpoint" / "state.pt").exists()  # saved at step 4
@@ -101,7 +108,7 @@ def test_interrupted_run_leaves_no_adapter_and_resume_matches(
         [corpus_dir],
         base_dir,
         out,
-        tiny_config(),
+        config(),
         resume=True,
         on_step=lambda s, _l: seen.append(s),
         progress=False,

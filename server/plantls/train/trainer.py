@@ -29,6 +29,7 @@ from typing import Any
 
 from plantls.ai.prompt import model_prompt_style
 from plantls.train.corpus import Corpus, Example, build_examples, collect, file_text
+from plantls.train.loss import OutputVocab, causal_lm_loss
 from plantls.train.models import (
     bos_ids,
     count_parameters,
@@ -71,6 +72,10 @@ class TrainConfig:
     """Validation runs after each epoch; when a run has more epochs than this (small data,
     many steps), after every k-th epoch instead, so validation stays a small part of the run."""
     threads: int | None = None
+    full_softmax_vocab: int = 32768
+    """Bases with a larger output vocabulary train with a softmax over the training data's
+    tokens plus ``sampled_vocab`` random others per step (``plantls.train.loss``)."""
+    sampled_vocab: int = 4096
     # from scratch only
     vocab_size: int = 4096
     n_embd: int = 256
@@ -226,47 +231,6 @@ def _collate(
     return ids, mask, labels
 
 
-def _head_parts(model: Any) -> tuple[Any, Any] | None:
-    """(decoder body, output layer) of a causal LM (peft-wrapped or not), or None when its
-    logits are not a plain linear map of the body's last hidden state."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    body = getattr(base, getattr(base, "base_model_prefix", ""), None)
-    head = base.get_output_embeddings() if hasattr(base, "get_output_embeddings") else None
-    config = base.config
-    if body is None or head is None or getattr(head, "bias", None) is not None:
-        return None
-    if getattr(config, "final_logit_softcapping", None) or getattr(config, "logit_scale", None):
-        return None
-    return body, head
-
-
-def causal_lm_loss(model: Any, ids: Any, mask: Any, labels: Any) -> Any:
-    """The causal LM loss of ``model(input_ids, attention_mask, labels).loss``, with the output
-    layer applied only at positions whose label is not -100.
-
-    Mean next-token cross-entropy over the shifted labels that are not -100, like
-    transformers' ``ForCausalLMLoss``, so training learns exactly the same thing. The decoder
-    body runs on every position; the output layer (for a 262k-token vocabulary such as Gemma
-    3's, about two thirds of the arithmetic of a LoRA step) and its softmax only on the
-    gathered target rows. plantls's examples carry loss on every real token by default
-    (next-line windows are plain text), so this skips the padding rows of a batch; FIM
-    examples scored on their middle only (``fim_loss_middle_only``) skip their prompt too.
-    Models whose logits are not a plain linear map of the last hidden state get the full
-    computation.
-    """
-    import torch
-
-    parts = _head_parts(model)
-    if parts is None:
-        return model(input_ids=ids, attention_mask=mask, labels=labels).loss
-    body, head = parts
-    hidden = body(input_ids=ids, attention_mask=mask, use_cache=False)[0]
-    targets = labels[:, 1:]
-    keep = targets != -100
-    logits = head(hidden[:, :-1][keep]).float()
-    return torch.nn.functional.cross_entropy(logits, targets[keep])
-
-
 def _validation_loss(
     model: Any, seqs: list[list[int]], batch_size: int, pad_id: int, fim_middle: int | None
 ) -> float:
@@ -312,6 +276,7 @@ def _loop(
     resume: bool,
     on_step: StepCallback | None,
     progress: bool,
+    vocab: OutputVocab | None = None,
 ) -> tuple[int, int, list[tuple[int, float]], list[tuple[int, float]], float]:
     """The training loop; returns steps, tokens, losses, validation losses, seconds."""
     import torch
@@ -405,7 +370,8 @@ def _loop(
             for g in opt.param_groups:
                 g["lr"] = cfg.learning_rate * lr_at(step)
             ids, mask, labels = _collate([train[i] for i in batch], pad_id, fim_middle)
-            loss_t = causal_lm_loss(model, ids, mask, labels)
+            candidates = vocab.for_step(step) if vocab is not None else None
+            loss_t = causal_lm_loss(model, ids, mask, labels, candidates)
             loss_t.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
@@ -624,6 +590,9 @@ def train_adapter(
     model = get_peft_model(model, peft_cfg)
     trainable, total = count_parameters(model)
     fingerprint = _fingerprint(cfg, train_ids, f"{base.resolve()}|{model_type}")
+    vocab = OutputVocab.for_run(
+        model, train_ids, cfg.full_softmax_vocab, cfg.sampled_vocab, cfg.seed
+    )
     state_dir, tmp = _prepare_dirs(out, resume)
     steps, tokens, losses, val_losses, seconds = _loop(
         model,
@@ -637,6 +606,7 @@ def train_adapter(
         resume,
         on_step,
         progress,
+        vocab,
     )
     data_summary = corpus.summary()
     data_summary.update(
@@ -652,7 +622,13 @@ def train_adapter(
     result = TrainResult(
         out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
     )
-    extra = {"base": str(base), "architecture": model_type, "lora_targets": targets, "fim": fim}
+    extra = {
+        "base": str(base),
+        "architecture": model_type,
+        "lora_targets": targets,
+        "fim": fim,
+        "output_layer": vocab.describe() if vocab is not None else "full softmax",
+    }
     result.out = _write_result(
         model, None, result, cfg, f"LoRA adapter for {base.name}", extra, tmp, state_dir
     )
