@@ -264,22 +264,31 @@ def _fingerprint(cfg: TrainConfig, seqs: list[list[int]], extra: str) -> str:
 StepCallback = Callable[[int, float], None]
 
 
+@dataclass
+class _Run:
+    """What the shared loop needs of a run: the model, its token sequences and options."""
+
+    model: Any
+    train: list[list[int]]
+    val: list[list[int]]
+    cfg: TrainConfig
+    pad_id: int
+    fim_middle: int | None
+    out: Path
+    resume: bool
+    on_step: StepCallback | None
+    progress: bool
+    vocab: OutputVocab | None = None
+
+
 def _loop(
-    model: Any,
-    train: list[list[int]],
-    val: list[list[int]],
-    cfg: TrainConfig,
-    pad_id: int,
-    fim_middle: int | None,
-    state_dir: Path,
-    fingerprint: str,
-    resume: bool,
-    on_step: StepCallback | None,
-    progress: bool,
-    vocab: OutputVocab | None = None,
+    run: _Run, state_dir: Path, fingerprint: str
 ) -> tuple[int, int, list[tuple[int, float]], list[tuple[int, float]], float]:
     """The training loop; returns steps, tokens, losses, validation losses, seconds."""
     import torch
+
+    model, train, val, cfg = run.model, run.train, run.val, run.cfg
+    pad_id, fim_middle, vocab = run.pad_id, run.fim_middle, run.vocab
 
     params = [p for p in model.parameters() if p.requires_grad]
     names = [n for n, p in model.named_parameters() if p.requires_grad]
@@ -298,7 +307,7 @@ def _loop(
     losses: list[tuple[int, float]] = []
     val_losses: list[tuple[int, float]] = []
     ckpt = state_dir / "checkpoint"
-    if resume and (ckpt / "state.pt").exists():
+    if run.resume and (ckpt / "state.pt").exists():
         state = torch.load(ckpt / "state.pt", weights_only=False)
         if state["fingerprint"] != fingerprint:
             raise ValueError(
@@ -339,7 +348,7 @@ def _loop(
 
     bar = None
     task = None
-    if progress:
+    if run.progress:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -395,8 +404,8 @@ def _loop(
                     )
             if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total:
                 save_checkpoint()
-            if on_step is not None:
-                on_step(step, loss)
+            if run.on_step is not None:
+                run.on_step(step, loss)
     except (KeyboardInterrupt, TrainingInterrupted):
         raise TrainingInterrupted(
             f"training interrupted at step {step}; the last checkpoint is in {state_dir} "
@@ -538,6 +547,41 @@ def _prepare_dirs(out: Path, resume: bool) -> tuple[Path, Path]:
     return state_dir, tmp
 
 
+def _examples(corpus: Corpus, cfg: TrainConfig, fim: bool) -> tuple[list[Example], list[Example]]:
+    """Training and validation examples, at most ``max_examples`` (and an eighth of that)."""
+    train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars, fim)
+    val_ex = build_examples(
+        corpus.validation, cfg.seed + 1, cfg.fim_per_file, cfg.context_chars, fim
+    )
+    if cfg.max_examples:
+        random.Random(cfg.seed).shuffle(train_ex)
+        train_ex = train_ex[: cfg.max_examples]
+        val_ex = val_ex[: max(1, cfg.max_examples // 8)]
+    return train_ex, val_ex
+
+
+def _train(
+    run: _Run,
+    key: str,
+    data: dict[str, object],
+    title: str,
+    extra: dict[str, object],
+    tokenizer: Any = None,
+) -> TrainResult:
+    """Train ``run.model`` (resuming when asked), then write it (with ``tokenizer`` when
+    given), its card and ``training.json``; ``key`` tells this run's checkpoints apart."""
+    trainable, total = count_parameters(run.model)
+    state_dir, tmp = _prepare_dirs(run.out, run.resume)
+    steps, tokens, losses, val_losses, seconds = _loop(
+        run, state_dir, _fingerprint(run.cfg, run.train, key)
+    )
+    result = TrainResult(
+        run.out, steps, seconds, tokens, trainable, total, losses, val_losses, data
+    )
+    result.out = _write_result(run.model, tokenizer, result, run.cfg, title, extra, tmp, state_dir)
+    return result
+
+
 def train_adapter(
     data: list[Path],
     base: Path,
@@ -561,14 +605,7 @@ def train_adapter(
     # FIM examples only when the runtime will ask this base for FIM (plantls.json may say
     # prefix prompts, as for plantls-tiny): otherwise they would take most of the steps.
     fim = has_plantls_fim(tokenizer) and model_prompt_style(str(base)) != "prefix"
-    train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars, fim)
-    val_ex = build_examples(
-        corpus.validation, cfg.seed + 1, cfg.fim_per_file, cfg.context_chars, fim
-    )
-    if cfg.max_examples:
-        random.Random(cfg.seed).shuffle(train_ex)
-        train_ex = train_ex[: cfg.max_examples]
-        val_ex = val_ex[: max(1, cfg.max_examples // 8)]
+    train_ex, val_ex = _examples(corpus, cfg, fim)
     model = load_model(base)
     positions = getattr(model.config, "n_positions", None) or cfg.max_length
     max_len = min(cfg.max_length, positions)
@@ -588,40 +625,33 @@ def train_adapter(
         fan_in_fan_out=model_type == "gpt2",
     )
     model = get_peft_model(model, peft_cfg)
-    trainable, total = count_parameters(model)
-    fingerprint = _fingerprint(cfg, train_ids, f"{base.resolve()}|{model_type}")
     vocab = OutputVocab.for_run(
         model, train_ids, cfg.full_softmax_vocab, cfg.sampled_vocab, cfg.seed
     )
-    state_dir, tmp = _prepare_dirs(out, resume)
-    steps, tokens, losses, val_losses, seconds = _loop(
+    run = _Run(
         model,
         train_ids,
         val_ids,
         cfg,
         pad_id,
         _fim_middle_id(tokenizer, cfg),
-        state_dir,
-        fingerprint,
+        out,
         resume,
         on_step,
         progress,
         vocab,
     )
-    data_summary = corpus.summary()
-    data_summary.update(
-        {
-            "train_examples": len(train_ids),
-            "validation_examples": len(val_ids),
-            "example_kinds": "FIM (line, block, span) + next-line"
-            if fim
-            else "next-line only (the base has no plantls FIM tokens, or its plantls.json "
-            "asks for prefix prompts)",
-        }
+    kinds = (
+        "FIM (line, block, span) + next-line"
+        if fim
+        else "next-line only (the base has no plantls FIM tokens, or its plantls.json "
+        "asks for prefix prompts)"
     )
-    result = TrainResult(
-        out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
-    )
+    summary = corpus.summary() | {
+        "train_examples": len(train_ids),
+        "validation_examples": len(val_ids),
+        "example_kinds": kinds,
+    }
     extra = {
         "base": str(base),
         "architecture": model_type,
@@ -629,10 +659,8 @@ def train_adapter(
         "fim": fim,
         "output_layer": vocab.describe() if vocab is not None else "full softmax",
     }
-    result.out = _write_result(
-        model, None, result, cfg, f"LoRA adapter for {base.name}", extra, tmp, state_dir
-    )
-    return result
+    key = f"{base.resolve()}|{model_type}"
+    return _train(run, key, summary, f"LoRA adapter for {base.name}", extra)
 
 
 def train_from_scratch(
@@ -660,12 +688,7 @@ def train_from_scratch(
     if not corpus.train:
         raise ValueError("no supported files (ST, TwinCAT, OpenDSS, recipes) under the data paths")
     tokenizer = train_tokenizer([file_text(f) for f in corpus.train], cfg.vocab_size)
-    train_ex = build_examples(corpus.train, cfg.seed, cfg.fim_per_file, cfg.context_chars)
-    val_ex = build_examples(corpus.validation, cfg.seed + 1, cfg.fim_per_file, cfg.context_chars)
-    if cfg.max_examples:
-        random.Random(cfg.seed).shuffle(train_ex)
-        train_ex = train_ex[: cfg.max_examples]
-        val_ex = val_ex[: max(1, cfg.max_examples // 8)]
+    train_ex, val_ex = _examples(corpus, cfg, True)
     max_len = min(cfg.max_length, cfg.n_positions)
     train_ids = _tokenize(tokenizer, train_ex, max_len)
     val_ids = _cap(_tokenize(tokenizer, val_ex, max_len), cfg)
@@ -673,36 +696,26 @@ def train_from_scratch(
     torch.manual_seed(cfg.seed)
     config = tiny_config(tokenizer, cfg.n_embd, cfg.n_layer, cfg.n_head, cfg.n_positions)
     model = GPT2LMHeadModel(config)
-    trainable, total = count_parameters(model)
-    fingerprint = _fingerprint(cfg, train_ids, "from-scratch")
-    state_dir, tmp = _prepare_dirs(out, resume)
-    steps, tokens, losses, val_losses, seconds = _loop(
+    # Rows past the training length would never be updated; cutting them first leaves the
+    # trained weights unchanged (same initial values, no gradient, no weight decay on them).
+    trim_positions(model, max_len)
+    run = _Run(
         model,
         train_ids,
         val_ids,
         cfg,
         pad_id,
         _fim_middle_id(tokenizer, cfg),
-        state_dir,
-        fingerprint,
+        out,
         resume,
         on_step,
         progress,
     )
-    data_summary = corpus.summary()
-    data_summary.update(
-        {
-            "train_examples": len(train_ids),
-            "validation_examples": len(val_ids),
-            "vocab_size": len(tokenizer),
-        }
-    )
-    result = TrainResult(
-        out, steps, seconds, tokens, trainable, total, losses, val_losses, data_summary
-    )
-    trim_positions(model, max_len)
+    summary = corpus.summary() | {
+        "train_examples": len(train_ids),
+        "validation_examples": len(val_ids),
+        "vocab_size": len(tokenizer),
+    }
     extra = {"architecture": "gpt2", "n_embd": cfg.n_embd, "n_layer": cfg.n_layer}
-    result.out = _write_result(
-        model, tokenizer, result, cfg, "plantls model trained from scratch", extra, tmp, state_dir
-    )
-    return result
+    title = "plantls model trained from scratch"
+    return _train(run, "from-scratch", summary, title, extra, tokenizer)
