@@ -3,18 +3,12 @@ gives that hold one of the nodes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from st_sources import analyse, example_sources
 from tree_sitter import Node
 
-from plantls.core.documents import Document
-from plantls.core.workspace import Workspace
-from plantls.languages.st.language import StLanguage
 from plantls.languages.st.rules.base import pou_nodes
 from plantls.languages.st.rules.control_flow import JUMPS, lists_holding, statement_lists
-
-ROOT = Path(__file__).resolve().parents[4]
 
 SOURCE = """FUNCTION_BLOCK FB
 VAR_INPUT a : INT; END_VAR
@@ -36,11 +30,7 @@ END_FUNCTION_BLOCK
 
 
 def _sources() -> list[tuple[str, str]]:
-    out = [("file:///w/jumps.st", SOURCE)]
-    for path in sorted((ROOT / "examples").rglob("*")):
-        if path.is_file() and path.suffix.lower() in (".st", ".tcpou", ".tcgvl", ".tcdut"):
-            out.append((path.as_uri(), path.read_text(encoding="utf-8", errors="replace")))
-    return out
+    return [("file:///w/jumps.st", SOURCE), *example_sources()]
 
 
 def _ids(lists: list[list[Node]]) -> set[tuple[int, ...]]:
@@ -49,12 +39,7 @@ def _ids(lists: list[list[Node]]) -> set[tuple[int, ...]]:
 
 @pytest.mark.parametrize(("uri", "text"), _sources(), ids=lambda v: str(v)[-30:])
 def test_the_lists_that_hold_the_nodes(uri: str, text: str) -> None:
-    workspace = Workspace()
-    lang = StLanguage()
-    doc = Document(uri, text, lang.id, 1)
-    lang.index(doc, workspace)
-    analysis = lang.analysis(doc, workspace)
-    assert analysis is not None
+    analysis = analyse(uri, text)
     for pou in analysis.model.all_pous():
         every = list(statement_lists(pou))
         nodes = pou_nodes(analysis, pou)

@@ -4,16 +4,11 @@ for its types, in the same order."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
+from st_sources import ROOT, analyse, example_sources
 
-from plantls.core.documents import Document
-from plantls.core.workspace import Workspace
-from plantls.languages.st.language import StLanguage
 from plantls.languages.st.rules.base import BODY_NODE_TYPES, pou_nodes, typed_pou_nodes
-
-ROOT = Path(__file__).resolve().parents[4]
 
 NESTED = """FUNCTION_BLOCK FB
 VAR_INPUT a : INT; b : ARRAY[1..3] OF INT; END_VAR
@@ -38,21 +33,13 @@ def _sources() -> list[tuple[str, str]]:
         from st_generate import generate
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    out = [("file:///w/nested.st", NESTED), ("file:///w/big.st", generate(800))]
-    for path in sorted((ROOT / "examples").rglob("*")):
-        if path.is_file() and path.suffix.lower() in (".st", ".tcpou", ".tcgvl", ".tcdut"):
-            out.append((path.as_uri(), path.read_text(encoding="utf-8", errors="replace")))
-    return out
+    generated = [("file:///w/nested.st", NESTED), ("file:///w/big.st", generate(800))]
+    return [*generated, *example_sources()]
 
 
 @pytest.mark.parametrize(("uri", "text"), _sources(), ids=lambda v: str(v)[-30:])
 def test_same_nodes_in_the_same_order(uri: str, text: str) -> None:
-    workspace = Workspace()
-    lang = StLanguage()
-    doc = Document(uri, text, lang.id, 1)
-    lang.index(doc, workspace)
-    analysis = lang.analysis(doc, workspace)
-    assert analysis is not None
+    analysis = analyse(uri, text)
     total = 0
     for pou in analysis.model.all_pous():
         walked = [n.id for n in pou_nodes(analysis, pou) if n.type in BODY_NODE_TYPES]
