@@ -174,7 +174,7 @@ def loss_speed(args: argparse.Namespace) -> int:
             elif name == "target positions" or vocab is None:
                 loss = causal_lm_loss(model, ids, mask, labels)
             else:
-                loss = causal_lm_loss(model, ids, mask, labels, vocab.for_step(step))
+                loss = causal_lm_loss(model, ids, mask, labels, *vocab.for_step(step))
             loss.backward()
             model.zero_grad(set_to_none=True)
             if step:

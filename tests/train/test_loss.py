@@ -3,6 +3,7 @@ loss (and gradient) of the full-logits computation."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -132,9 +133,16 @@ def test_output_vocab_is_seeded_per_step_and_holds_the_data(base_dir: Path) -> N
     a = OutputVocab.for_run(model, seqs, 0, 8, 0)
     b = OutputVocab.for_run(model, seqs, 0, 8, 0)
     assert a is not None and b is not None
-    first = a.for_step(3)
-    assert torch.equal(first, b.for_step(3))  # a resumed run draws the same candidates
-    assert not torch.equal(first, a.for_step(4))
+    first, offsets = a.for_step(3)
+    assert torch.equal(first, b.for_step(3)[0])  # a resumed run draws the same candidates
+    assert not torch.equal(first, a.for_step(4)[0])
     assert torch.equal(first, torch.sort(first).values)
     assert {5, 9, 12, 40} <= set(first.tolist())
+    # the data's tokens count once; each sampled one stands for (rest / sampled) tokens
+    seen = torch.isin(first, torch.tensor([5, 9, 12, 40]))
+    assert offsets[seen].eq(0).all()
+    sampled = int((~seen).sum())
+    assert 0 < sampled <= 8
+    expected = math.log((a.size - 4) / sampled)
+    assert offsets[~seen].tolist() == pytest.approx([expected] * sampled)
     assert "4 tokens of the training data" in a.describe()

@@ -9,11 +9,13 @@ bases (Gemma 3's is 262,144 × 640: about two thirds of the arithmetic of a step
   gives exactly the loss and gradients of transformers' ``labels=`` loss.
 * **Only a candidate vocabulary** (:class:`OutputVocab`, for large vocabularies only). The
   softmax runs over the tokens that occur in the training data plus a fresh random sample of
-  other tokens at each step, instead of over all of them. A project's code uses a few
+  the other tokens at each step, instead of over all of them. A project's code uses a few
   thousand of Gemma's 262,144 tokens, so a step costs about a third. This is a sampled
-  softmax: the targets are always candidates and are pushed up against every token the
-  project uses and against a changing share of the rest. Validation always uses the full
-  softmax, so validation losses stay comparable with the base's.
+  softmax: each sampled token's logit is raised by the log of how many unsampled tokens it
+  stands for, so the sample weighs in the softmax as much as the whole rest of the vocabulary
+  would (without that, the rest is never pushed down and the adapted model learned less per
+  step). Validation always uses the full softmax, so validation losses stay comparable with
+  the base's.
 """
 
 from __future__ import annotations
@@ -35,14 +37,22 @@ def head_parts(model: Any) -> tuple[Any, Any] | None:
     return body, head
 
 
-def causal_lm_loss(model: Any, ids: Any, mask: Any, labels: Any, vocab: Any | None = None) -> Any:
+def causal_lm_loss(
+    model: Any,
+    ids: Any,
+    mask: Any,
+    labels: Any,
+    vocab: Any | None = None,
+    offsets: Any | None = None,
+) -> Any:
     """The causal LM loss of ``model(input_ids, attention_mask, labels).loss``, with the output
     layer applied only at positions whose label is not -100.
 
     Mean next-token cross-entropy over the shifted labels that are not -100, like
     transformers' ``ForCausalLMLoss``. With ``vocab`` (a sorted 1-D tensor of token ids that
-    holds every label), the softmax runs over those tokens only. Models whose logits are not a
-    plain linear map of the last hidden state get the full computation.
+    holds every label), the softmax runs over those tokens only, each logit plus its entry in
+    ``offsets`` when given. Models whose logits are not a plain linear map of the last hidden
+    state get the full computation.
     """
     import torch
 
@@ -58,6 +68,8 @@ def causal_lm_loss(model: Any, ids: Any, mask: Any, labels: Any, vocab: Any | No
     if vocab is None:
         return torch.nn.functional.cross_entropy(head(rows).float(), wanted)
     logits = (rows @ head.weight[vocab].T).float()
+    if offsets is not None:
+        logits = logits + offsets
     return torch.nn.functional.cross_entropy(logits, torch.searchsorted(vocab, wanted))
 
 
@@ -86,13 +98,22 @@ class OutputVocab:
         size = int(parts[1].weight.shape[0])
         return cls(seqs, size, sampled, seed) if size > full_up_to else None
 
-    def for_step(self, step: int) -> Any:
-        """The sorted candidate ids of training step ``step``."""
+    def for_step(self, step: int) -> tuple[Any, Any]:
+        """The sorted candidate ids of training step ``step``, and the offset of each one's
+        logit: 0 for the training data's tokens, log(unsampled / sampled) for the others."""
+        import math
+
         import torch
 
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
         extra = torch.randint(0, self.size, (self.sampled,), generator=g)
-        return torch.unique(torch.cat([self.seen, extra]))
+        vocab = torch.unique(torch.cat([self.seen, extra]))
+        sampled = ~torch.isin(vocab, self.seen)
+        count = int(sampled.sum())
+        offsets = torch.zeros(len(vocab))
+        if count:
+            offsets[sampled] = math.log((self.size - len(self.seen)) / count)
+        return vocab, offsets
 
     def describe(self) -> str:
         """One line for the training card."""

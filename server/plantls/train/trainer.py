@@ -379,8 +379,8 @@ def _loop(
             for g in opt.param_groups:
                 g["lr"] = cfg.learning_rate * lr_at(step)
             ids, mask, labels = _collate([train[i] for i in batch], pad_id, fim_middle)
-            candidates = vocab.for_step(step) if vocab is not None else None
-            loss_t = causal_lm_loss(model, ids, mask, labels, candidates)
+            candidates, offsets = vocab.for_step(step) if vocab is not None else (None, None)
+            loss_t = causal_lm_loss(model, ids, mask, labels, candidates, offsets)
             loss_t.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
