@@ -159,7 +159,7 @@ def loss_speed(args: argparse.Namespace) -> int:
     )
     model.train()
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    vocab = OutputVocab.for_run(model, seqs, 0, 4096, 0)
+    vocab = OutputVocab.for_run(model, seqs, 4096, 0)
     figures = {}
     for name in ("full logits", "target positions", "candidate vocabulary"):
         done, seconds = 0, 0.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -41,13 +40,13 @@ def test_train_then_export(
     assert (out / "adapter_model.safetensors").exists()
     assert main(args) == 0
     assert (tmp_path / "adapter-v2" / "adapter_model.safetensors").exists()
-    assert main([*args, "--full-softmax"]) == 0
+    assert main([*args, "--sampled-softmax"]) == 0
     configs = [
         json.loads((tmp_path / name / "training.json").read_text())["config"]
         for name in ("adapter", "adapter-v3")
     ]
-    assert configs[0]["full_softmax_vocab"] == 32768
-    assert configs[1]["full_softmax_vocab"] == sys.maxsize
+    assert configs[0]["sampled_softmax"] is False
+    assert configs[1]["sampled_softmax"] is True
     pytest.importorskip("ctransformers")
     assert (
         main(

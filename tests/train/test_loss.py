@@ -129,9 +129,9 @@ def test_candidate_vocabulary_loss_is_a_softmax_over_the_candidates(base_dir: Pa
 def test_output_vocab_is_seeded_per_step_and_holds_the_data(base_dir: Path) -> None:
     model = _lora(base_dir)
     seqs = [[5, 9, 12], [9, 40]]
-    assert OutputVocab.for_run(model, seqs, 32768, 8, 0) is None  # small vocabulary: full
-    a = OutputVocab.for_run(model, seqs, 0, 8, 0)
-    b = OutputVocab.for_run(model, seqs, 0, 8, 0)
+    assert OutputVocab.for_run(model, seqs, 400, 0) is None  # no smaller than the vocabulary
+    a = OutputVocab.for_run(model, seqs, 8, 0)
+    b = OutputVocab.for_run(model, seqs, 8, 0)
     assert a is not None and b is not None
     first, offsets = a.for_step(3)
     assert torch.equal(first, b.for_step(3)[0])  # a resumed run draws the same candidates

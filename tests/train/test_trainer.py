@@ -81,16 +81,16 @@ def test_same_seed_same_weights_and_no_overwrite(
     assert not _same(a.out, c.out)
 
 
-@pytest.mark.parametrize("full_softmax_vocab", [32768, 0], ids=["full", "candidates"])
+@pytest.mark.parametrize("sampled", [False, True], ids=["full", "sampled"])
 def test_interrupted_run_leaves_no_adapter_and_resume_matches(
-    base_dir: Path, corpus_dir: Path, tmp_path: Path, full_softmax_vocab: int
+    base_dir: Path, corpus_dir: Path, tmp_path: Path, sampled: bool
 ) -> None:
     def config() -> TrainConfig:
-        return tiny_config(full_softmax_vocab=full_softmax_vocab, sampled_vocab=64)
+        return tiny_config(sampled_softmax=sampled, sampled_vocab=64)
 
     full = train_adapter([corpus_dir], base_dir, tmp_path / "full", config(), progress=False)
     record = json.loads((full.out / "training.json").read_text())
-    assert record["output_layer"].startswith("softmax over") == (full_softmax_vocab == 0)
+    assert record["output_layer"].startswith("softmax over") == sampled
 
     def stop_at_5(step: int, loss: float) -> None:
         if step == 5:

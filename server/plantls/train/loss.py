@@ -7,7 +7,7 @@ bases (Gemma 3's is 262,144 × 640: about two thirds of the arithmetic of a step
 * **Only labelled positions.** The decoder body runs on every position; the output layer and
   its softmax only on the rows that have a label (padding and prompt parts have none). This
   gives exactly the loss and gradients of transformers' ``labels=`` loss.
-* **Only a candidate vocabulary** (:class:`OutputVocab`, for large vocabularies only). The
+* **Only a candidate vocabulary** (:class:`OutputVocab`, opt-in: ``--sampled-softmax``). The
   softmax runs over the tokens that occur in the training data plus a fresh random sample of
   the other tokens at each step, instead of over all of them. A project's code uses a few
   thousand of Gemma's 262,144 tokens, so a step costs about a third. This is a sampled
@@ -15,7 +15,8 @@ bases (Gemma 3's is 262,144 × 640: about two thirds of the arithmetic of a step
   stands for, so the sample weighs in the softmax as much as the whole rest of the vocabulary
   would (without that, the rest is never pushed down and the adapted model learned less per
   step). Validation always uses the full softmax, so validation losses stay comparable with
-  the base's.
+  the base's. It is not the default: on Gemma 3 it matched the full softmax on one project
+  and did worse on others (models/README.md).
 """
 
 from __future__ import annotations
@@ -88,15 +89,15 @@ class OutputVocab:
 
     @classmethod
     def for_run(
-        cls, model: Any, seqs: list[list[int]], full_up_to: int, sampled: int, seed: int
+        cls, model: Any, seqs: list[list[int]], sampled: int, seed: int
     ) -> OutputVocab | None:
-        """A candidate vocabulary when the model's output layer is larger than
-        ``full_up_to`` tokens and can be computed in part, else None (full softmax)."""
+        """A candidate vocabulary when the model's output layer can be computed in part and
+        is larger than the candidates would be, else None (full softmax)."""
         parts = head_parts(model)
         if parts is None or not seqs:
             return None
-        size = int(parts[1].weight.shape[0])
-        return cls(seqs, size, sampled, seed) if size > full_up_to else None
+        vocab = cls(seqs, int(parts[1].weight.shape[0]), sampled, seed)
+        return vocab if vocab.size > len(vocab.seen) + sampled else None
 
     def for_step(self, step: int) -> tuple[Any, Any]:
         """The sorted candidate ids of training step ``step``, and the offset of each one's
