@@ -131,7 +131,7 @@ def loss_speed(args: argparse.Namespace) -> int:
     from plantls.train.corpus import build_examples, collect
     from plantls.train.loss import OutputVocab, causal_lm_loss
     from plantls.train.models import has_plantls_fim, load_model, load_tokenizer, lora_targets
-    from plantls.train.trainer import _collate, _tokenize
+    from plantls.train.trainer import TrainConfig, _collate, _tokenize
 
     torch.set_num_threads(args.threads)
     project = sorted(
@@ -159,7 +159,7 @@ def loss_speed(args: argparse.Namespace) -> int:
     )
     model.train()
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    vocab = OutputVocab.for_run(model, seqs, 4096, 0)
+    vocab = OutputVocab.for_run(model, seqs, TrainConfig().sampled_vocab, 0)
     figures = {}
     for name in ("full logits", "target positions", "candidate vocabulary"):
         done, seconds = 0, 0.0

@@ -15,8 +15,8 @@ bases (Gemma 3's is 262,144 × 640: about two thirds of the arithmetic of a step
   stands for, so the sample weighs in the softmax as much as the whole rest of the vocabulary
   would (without that, the rest is never pushed down and the adapted model learned less per
   step). Validation always uses the full softmax, so validation losses stay comparable with
-  the base's. It is not the default: on Gemma 3 it matched the full softmax on one project
-  and did worse on others (models/README.md).
+  the base's. It is not the default, because the full softmax is exact; models/README.md
+  compares the two on Gemma 3.
 """
 
 from __future__ import annotations

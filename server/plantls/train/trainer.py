@@ -76,7 +76,7 @@ class TrainConfig:
     """Train with a softmax over the training data's tokens plus ``sampled_vocab`` random
     others per step instead of the whole vocabulary (``plantls.train.loss``): 2-3x faster
     steps for large-vocabulary bases such as Gemma 3, but not always as good (models/README)."""
-    sampled_vocab: int = 4096
+    sampled_vocab: int = 16384
     # from scratch only
     vocab_size: int = 4096
     n_embd: int = 256
