@@ -161,7 +161,10 @@ def loss_speed(args: argparse.Namespace) -> int:
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     vocab = OutputVocab.for_run(model, seqs, TrainConfig().sampled_vocab, 0)
     figures = {}
-    for name in ("full logits", "target positions", "candidate vocabulary"):
+    names = ["full logits", "target positions"]
+    if vocab is not None:
+        names.append("candidate vocabulary")
+    for name in names:
         done, seconds = 0, 0.0
         for step in range(args.speed_steps + 1):  # step 0 warms up, not counted
             batch = [
@@ -171,9 +174,10 @@ def loss_speed(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             if name == "full logits":
                 loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-            elif name == "target positions" or vocab is None:
+            elif name == "target positions":
                 loss = causal_lm_loss(model, ids, mask, labels)
             else:
+                assert vocab is not None
                 loss = causal_lm_loss(model, ids, mask, labels, *vocab.for_step(step))
             loss.backward()
             model.zero_grad(set_to_none=True)

@@ -21,6 +21,7 @@ bases (Gemma 3's is 262,144 × 640: about two thirds of the arithmetic of a step
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -102,8 +103,6 @@ class OutputVocab:
     def for_step(self, step: int) -> tuple[Any, Any]:
         """The sorted candidate ids of training step ``step``, and the offset of each one's
         logit: 0 for the training data's tokens, log(unsampled / sampled) for the others."""
-        import math
-
         import torch
 
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)

@@ -7,10 +7,9 @@ from pathlib import Path
 from plantls.core.documents import Document
 from plantls.core.workspace import Workspace
 from plantls.languages.st.analysis import StAnalysis
-from plantls.languages.st.language import StLanguage
+from plantls.languages.st.language import ST_EXTENSIONS, StLanguage
 
 ROOT = Path(__file__).resolve().parents[4]
-ST_SUFFIXES = (".st", ".tcpou", ".tcgvl", ".tcdut")
 
 
 def example_sources() -> list[tuple[str, str]]:
@@ -18,7 +17,7 @@ def example_sources() -> list[tuple[str, str]]:
     return [
         (path.as_uri(), path.read_text(encoding="utf-8", errors="replace"))
         for path in sorted((ROOT / "examples").rglob("*"))
-        if path.is_file() and path.suffix.lower() in ST_SUFFIXES
+        if path.is_file() and path.suffix.lower() in ST_EXTENSIONS
     ]
 
 
