@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from plantls.train.synth_st import generate_composed_project
+
 _EQUIPMENT = [
     "Conveyor",
     "Pump",
@@ -769,14 +771,20 @@ chambers:
 
 
 def generate_corpus(
-    seed: int = 0, n_st: int = 40, n_dss: int = 10, n_recipes: int = 10
+    seed: int = 0, n_st: int = 40, n_dss: int = 10, n_recipes: int = 10, n_composed: int = 0
 ) -> dict[str, str]:
-    """Relative path -> text: ``n_st`` ST projects, ``n_dss`` feeders, ``n_recipes`` recipes."""
+    """Relative path -> text: ``n_st`` ST projects, ``n_dss`` feeders, ``n_recipes`` recipes,
+    and ``n_composed`` ST projects from :mod:`plantls.train.synth_st` (own random stream, so
+    adding them leaves the other files as they were)."""
     rng = random.Random(seed)
     files: dict[str, str] = {}
     for i in range(n_st):
         for name, text in generate_st_project(rng, i).items():
             files[f"st/project{i:03d}/{name}"] = text
+    composed_rng = random.Random(f"{seed}:composed")
+    for i in range(n_composed):
+        for name, text in generate_composed_project(composed_rng, i).items():
+            files[f"st/composed{i:04d}/{name}"] = text
     for i in range(n_dss):
         for name, text in generate_feeder(rng, i).items():
             files[f"dss/{name}"] = text
@@ -789,11 +797,17 @@ def generate_corpus(
 
 
 def write_corpus(
-    out: Path, seed: int = 0, n_st: int = 40, n_dss: int = 10, n_recipes: int = 10
+    out: Path,
+    seed: int = 0,
+    n_st: int = 40,
+    n_dss: int = 10,
+    n_recipes: int = 10,
+    n_composed: int = 0,
 ) -> list[Path]:
     """Write :func:`generate_corpus` under ``out``; returns the written paths."""
     written = []
-    for rel, text in sorted(generate_corpus(seed, n_st, n_dss, n_recipes).items()):
+    files = generate_corpus(seed, n_st, n_dss, n_recipes, n_composed)
+    for rel, text in sorted(files.items()):
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -811,8 +825,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--st", type=int, default=60, help="ST projects")
     parser.add_argument("--dss", type=int, default=20, help="OpenDSS models")
     parser.add_argument("--recipes", type=int, default=30)
+    parser.add_argument(
+        "--composed", type=int, default=0, help="ST projects composed by plantls.train.synth_st"
+    )
     args = parser.parse_args(argv)
-    written = write_corpus(args.out, args.seed, args.st, args.dss, args.recipes)
+    written = write_corpus(args.out, args.seed, args.st, args.dss, args.recipes, args.composed)
     print(f"wrote {len(written)} files under {args.out}")
     return 0
 
