@@ -82,13 +82,14 @@ clean-editors:
 
 # -- models (models/, server/plantls/train) ------------------------------------------------------
 .PHONY: model
-TINY_STEPS := 400
-## model: rebuild models/plantls-tiny (from scratch on generated data + examples/, ~11-13 min on
-## 2 cores) and its example-plant adapter models/adapters/bottling-line; CI does not run this
+TINY_STEPS := 1000
+## model: rebuild models/plantls-tiny (from scratch on generated data only, ~15 min on 2 cores)
+## and its example-plant adapter models/adapters/bottling-line; CI does not run this
 model: $(DEVSTAMP)
 	rm -rf build/synth build/models
-	$(BIN)/python -m plantls.train.synth build/synth --seed 0 --st 60 --dss 20 --recipes 30
-	$(BIN)/plantls train build/synth examples --from-scratch --out build/models/plantls-tiny \
+	$(BIN)/python -m plantls.train.synth build/synth --seed 0 --st 60 --dss 20 --recipes 30 \
+		--composed 1000
+	$(BIN)/plantls train build/synth --from-scratch --out build/models/plantls-tiny \
 		--max-steps $(TINY_STEPS) --seed 0 --threads 2 --no-progress
 	# keep the hand-written model cards (README.md) across a rebuild
 	cp models/plantls-tiny/README.md models/plantls-tiny/plantls.json build/models/plantls-tiny/ 2>/dev/null || true
