@@ -39,6 +39,7 @@ from plantls.train.special_tokens import (
     FIM_PREFIX,
     FIM_SUFFIX,
     lang_token,
+    never_generated_ids,
 )
 
 KINDS = ("next-line", "block", "span")
@@ -297,6 +298,7 @@ class TorchModel:
         self.name = name
         eos = tokenizer.eos_token_id
         self._eos = {int(eos)} if eos is not None else set()
+        self._never = never_generated_ids(tokenizer)
 
     def load(self) -> None:
         """Already loaded."""
@@ -363,6 +365,7 @@ class TorchModel:
                 stopping_criteria=StoppingCriteriaList([_Stop()]),
                 pad_token_id=self.model.config.eos_token_id,
                 eos_token_id=None,
+                suppress_tokens=self._never or None,
             )
         new_ids = [int(t) for t in out[0, n_prompt:]]
         if new_ids and new_ids[-1] in eos:

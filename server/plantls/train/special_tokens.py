@@ -13,6 +13,8 @@ tokenizer, and ``plantls train`` adds these ones when a model has none (see
 
 from __future__ import annotations
 
+from typing import Any
+
 FIM_PREFIX = "<fim_prefix>"
 FIM_SUFFIX = "<fim_suffix>"
 FIM_MIDDLE = "<fim_middle>"
@@ -37,6 +39,17 @@ SPECIAL_TOKENS: tuple[str, ...] = (
     FIM_MIDDLE,
     *LANG_TOKENS.values(),
 )
+
+# Tokens that frame a prompt and never belong in a completion. A model that mostly saw FIM
+# examples may write <fim_suffix> where those examples cut the text; generation keeps it from
+# them (models without these tokens are unaffected).
+NEVER_GENERATED: tuple[str, ...] = tuple(t for t in SPECIAL_TOKENS if t != EOS)
+
+
+def never_generated_ids(tokenizer: Any) -> list[int]:
+    """Ids of the :data:`NEVER_GENERATED` tokens that a transformers tokenizer has."""
+    vocab = tokenizer.get_vocab()
+    return sorted(vocab[t] for t in NEVER_GENERATED if t in vocab)
 
 
 def lang_token(language_id: str) -> str:

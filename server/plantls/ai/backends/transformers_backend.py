@@ -22,6 +22,7 @@ from plantls.ai.backends.base import (
     GenerationResult,
     Tokenizer,
 )
+from plantls.train.special_tokens import never_generated_ids
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
 
@@ -140,6 +141,7 @@ class TransformersBackend:
         self.has_chat_template = False
         self._model: Any = None
         self._tok: Any = None
+        self._never: list[int] = []
         self._lock = threading.Lock()
 
     # -- loading ------------------------------------------------------------------------------
@@ -207,6 +209,7 @@ class TransformersBackend:
             model = self._with_adapter(model, Path(self.adapter).expanduser())
         model.eval()
         self._model, self._tok = model, tok
+        self._never = never_generated_ids(tok)
         config = model.config
         for attr in ("max_position_embeddings", "n_positions", "max_sequence_length"):
             value = getattr(config, attr, None) or getattr(
@@ -280,6 +283,8 @@ class TransformersBackend:
             "pad_token_id": self._tok.pad_token_id if self._tok.pad_token_id is not None else eos,
             "do_sample": request.temperature > 0,
         }
+        if self._never:
+            kwargs["suppress_tokens"] = self._never
         if request.temperature > 0:
             kwargs["temperature"] = request.temperature
         else:
