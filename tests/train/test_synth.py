@@ -27,10 +27,11 @@ def test_files_are_varied() -> None:
 
 
 def test_generated_files_check_without_errors(tmp_path: Path) -> None:
-    write_corpus(tmp_path, seed=11, n_st=4, n_dss=2, n_recipes=4)
+    write_corpus(tmp_path, seed=11, n_st=4, n_dss=2, n_recipes=4, n_composed=25)
     results = check_paths([tmp_path], Settings())
     langs = {r.language for r in results}
     assert {"iec-st", "opendss", "fab-recipe"} <= langs
+    assert sum("/composed" in Path(r.path).as_posix() for r in results) > 100
     errors = [
         (r.path, d.code, d.message)
         for r in results
