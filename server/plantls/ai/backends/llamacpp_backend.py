@@ -15,6 +15,7 @@ from plantls.ai.backends.base import (
     GenerationResult,
     Tokenizer,
 )
+from plantls.train.special_tokens import NEVER_GENERATED
 
 
 class LlamaTokenizer:
@@ -56,6 +57,7 @@ class LlamaCppBackend:
         self.has_chat_template = False
         self._llm: Any = None
         self._tok: LlamaTokenizer | None = None
+        self._never: dict[int, float] = {}
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -83,9 +85,19 @@ class LlamaCppBackend:
         except Exception as exc:
             raise BackendError(f"llama.cpp cannot load {path}: {str(exc)[:200]}") from None
         self._tok = LlamaTokenizer(self._llm)
-        self.context_length = int(self._llm.n_ctx())
         meta = getattr(self._llm, "metadata", {}) or {}
+        # never past the positions the model was trained on: a GPT-2 GGUF has no more
+        # position rows than that, and llama.cpp aborts the whole process beyond them
+        trained = str(meta.get(f"{meta.get('general.architecture', '')}.context_length", ""))
+        self.context_length = int(self._llm.n_ctx())
+        if trained.isdigit() and int(trained) > 0:
+            self.context_length = min(self.context_length, int(trained))
         self.has_chat_template = "tokenizer.chat_template" in meta
+        self._never = {
+            ids[0]: -100.0
+            for token in NEVER_GENERATED
+            if len(ids := self._llm.tokenize(token.encode(), add_bos=False, special=True)) == 1
+        }
 
     def tokenizer(self) -> Tokenizer | None:
         """llama.cpp's tokenizer for the GGUF vocabulary."""
@@ -116,6 +128,7 @@ class LlamaCppBackend:
                     max_tokens=request.max_new_tokens,
                     temperature=request.temperature,
                     stop=list(request.stop) or None,
+                    logit_bias=self._never or None,
                     stream=True,
                 )
                 for chunk in stream:
