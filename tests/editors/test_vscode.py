@@ -76,7 +76,7 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
-INLINE_PREFIX = "fbFillTimer(IN := "
+INLINE_PREFIX = "fbFillTimer("
 
 
 def inline_document() -> tuple[str, int, int]:
