@@ -83,7 +83,7 @@ clean-editors:
 # -- models (models/, server/plantls/train) ------------------------------------------------------
 .PHONY: model
 TINY_STEPS := 1000
-## model: rebuild models/plantls-tiny (from scratch on generated data only, ~15 min on 2 cores)
+## model: rebuild models/plantls-tiny (from scratch on generated data only, ~18 min on 2 cores)
 ## and its example-plant adapter models/adapters/bottling-line; CI does not run this
 model: $(DEVSTAMP)
 	rm -rf build/synth build/models
