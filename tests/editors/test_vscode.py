@@ -76,7 +76,7 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
-INLINE_PREFIX = "fbFillTimer("
+INLINE_PREFIX = "fbFillTimer(IN := "
 
 
 def inline_document() -> tuple[str, int, int]:
