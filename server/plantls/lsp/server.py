@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import LanguageServerProtocol, default_converter, lsp_method
 
 from plantls import __version__
 from plantls.core import memory
@@ -72,6 +72,25 @@ def capability(caps: Any, dotted: str, default: Any = None) -> Any:
     return value
 
 
+def lsp_converter() -> Any:
+    """pygls's converter that also reads a ``Range`` sent as ``[start, end]``.
+
+    VS Code's language client sends ``context.selectedCompletionInfo.range`` of
+    textDocument/inlineCompletion in that form while the suggest widget is open; the strict
+    converter then rejects the whole request (Invalid Params) and no inline completion shows.
+    """
+    converter = default_converter()
+    strict = converter.get_structure_hook(types.Range)
+
+    def structure_range(obj: Any, cls: type) -> types.Range:
+        if isinstance(obj, list) and len(obj) == 2:
+            obj = {"start": obj[0], "end": obj[1]}
+        return strict(obj, cls)
+
+    converter.register_structure_hook(types.Range, structure_range)
+    return converter
+
+
 class PlantLanguageServer(LanguageServer):
     """pygls server holding the core workspace and the per-session protocol state."""
 
@@ -80,6 +99,7 @@ class PlantLanguageServer(LanguageServer):
             name="plantls",
             version=__version__,
             protocol_cls=PlantProtocol,
+            converter_factory=lsp_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.core = Workspace()
