@@ -599,8 +599,9 @@ class _Body:
 # ------------------------------------------------------------------ POUs and files
 
 
-def _declarations(style: Style, section: str, decls: list[Var]) -> list[str]:
-    out = [section]
+def _declaration_lines(style: Style, decls: list[Var]) -> list[str]:
+    """One indented, optionally aligned ``name : TYPE := init; // comment`` line per variable."""
+    out = []
     for v in decls:
         name = style.indent + v.name
         head = name.ljust(style.align - 1) if style.align and len(name) < style.align - 1 else name
@@ -611,8 +612,11 @@ def _declarations(style: Style, section: str, decls: list[Var]) -> list[str]:
         if v.comment:
             line += " " + style.comment(v.comment)
         out.append(line)
-    out.append("END_VAR")
     return out
+
+
+def _declarations(style: Style, section: str, decls: list[Var]) -> list[str]:
+    return [section, *_declaration_lines(style, decls), "END_VAR"]
 
 
 def _header(rng: random.Random, style: Style, name: str) -> list[str]:
@@ -722,7 +726,7 @@ def composed_struct(rng: random.Random, project: Project, name: str) -> str:
     fields = [_declare_scalar(scope, "VAR") for _ in range(rng.randint(2, 7))]
     project.structs.append(Struct(name, {f.name: (f.kind, f.type) for f in fields}))
     lines = [f"TYPE {name} :", "STRUCT"]
-    lines += _declarations(style, "", fields)[1:-1]
+    lines += _declaration_lines(style, fields)
     lines += ["END_STRUCT", "END_TYPE"]
     return "\n".join(lines) + "\n"
 
