@@ -76,7 +76,7 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
-INLINE_PREFIX = "fbFillTimer(IN := "
+INLINE_PREFIX = "fbFillTimer("
 
 
 def inline_document() -> tuple[str, int, int]:
@@ -364,3 +364,18 @@ def test_fine_tune_command(vscode_run: dict[str, Any]) -> None:
 def test_screenshots_saved(vscode_run: dict[str, Any], artifacts: Path) -> None:
     shots = sorted(p.name for p in (artifacts / "vscode").glob("*.png"))
     assert "01-problems.png" in shots and "02-hover.png" in shots, shots
+
+
+def test_server_reads_every_request_vscode_sends(
+    vscode_run: dict[str, Any], artifacts: Path
+) -> None:
+    """VS Code's language client sends some values in VS Code's own form (a Range as
+    [start, end], trigger kinds from 0): none of its requests may fail as Invalid Params."""
+    logs = list((artifacts / "vscode" / "logs").rglob("*plantls.log"))
+    assert logs, "the plantls output channel's log was not saved"
+    text = "\n".join(log.read_text(errors="replace") for log in logs)
+    assert "Sending request 'textDocument/inlineCompletion" in text or not advertises_inline(
+        vscode_run["capabilities"]
+    )
+    assert "Invalid Params" not in text
+    assert "Unable to deserialize message" not in text

@@ -321,3 +321,37 @@ async def test_client_cancel_request_stops_generation(root: Path, model: Path) -
                 break
         assert found, "no generation was ever cancelled"
         assert found[0]["generated_tokens"] < 400
+
+
+async def test_inline_completion_extends_the_selected_suggest_item(root: Path, model: Path) -> None:
+    """With the suggest widget open, the item covers the selected item's range and starts
+    with its text (clients show nothing else), and the model continues after that text."""
+    typed = MAIN.replace("    bRunning := TRUE;\n    \n", "    bRunning := TRUE;\n    bRun\n")
+    line = CURSOR.line
+    info = types.SelectedCompletionInfo(
+        range=types.Range(types.Position(line, 4), types.Position(line, 8)), text="bRunning"
+    )
+    applied = typed.replace("    bRun\n", "    bRunning\n")
+    async with server(root, options(model)) as client:
+        assert (await model_ready(client))["model"]["state"] == "ready"
+        uri = open_doc(client, root / "main.st", typed)
+        params = inline_params(uri, types.Position(line, 8))
+        params.context.selected_completion_info = info
+        result = await client.text_document_inline_completion_async(params)
+        assert isinstance(result, types.InlineCompletionList) and result.items, await stats(
+            client
+        )
+        item = result.items[0]
+        assert item.range == info.range
+        assert isinstance(item.insert_text, str) and item.insert_text.startswith("bRunning")
+        continued = item.insert_text[len("bRunning") :]
+        assert continued.strip(), item.insert_text
+        # The same continuation as in a document where the item is already applied.
+        other = root / "applied.st"
+        other_uri = open_doc(client, other, applied)
+        direct = await client.text_document_inline_completion_async(
+            inline_params(other_uri, types.Position(line, 12))
+        )
+        assert isinstance(direct, types.InlineCompletionList) and direct.items
+        assert direct.items[0].insert_text == continued
+        assert handler_errors(client) == []

@@ -12,6 +12,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { lspInlineContext } from './inline';
 import { findServer, ServerCommand } from './server';
 import { SECTION, explicitSettings, serverKeys } from './settings';
 import { StatusItem } from './status';
@@ -143,7 +144,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       },
       provideInlineCompletionItems: async (document, position, context, token, next) => {
         const started = Date.now();
-        const result = await next(document, position, context, token);
+        const result = await next(document, position, lspInlineContext(context), token);
         status?.completionAnswered(Date.now() - started);
         return result;
       },

@@ -73,21 +73,31 @@ def capability(caps: Any, dotted: str, default: Any = None) -> Any:
 
 
 def lsp_converter() -> Any:
-    """pygls's converter that also reads a ``Range`` sent as ``[start, end]``.
+    """pygls's converter that also reads what VS Code's language client (9.x) really sends
+    with textDocument/inlineCompletion.
 
-    VS Code's language client sends ``context.selectedCompletionInfo.range`` of
-    textDocument/inlineCompletion in that form while the suggest widget is open; the strict
-    converter then rejects the whole request (Invalid Params) and no inline completion shows.
+    That client forwards VS Code's own values: ``context.triggerKind`` counts from 0 (VS Code's
+    Invoke), where LSP's Invoked is 1, and ``context.selectedCompletionInfo.range`` comes as
+    ``[start, end]`` while the suggest widget is open. The strict converter rejects the whole
+    request for either (Invalid Params), and no inline completion shows. Here 0 reads as
+    Invoked and ``[start, end]`` as a Range.
     """
     converter = default_converter()
-    strict = converter.get_structure_hook(types.Range)
+    strict_range = converter.get_structure_hook(types.Range)
+    strict_kind = converter.get_structure_hook(types.InlineCompletionTriggerKind)
 
     def structure_range(obj: Any, cls: type) -> types.Range:
         if isinstance(obj, list) and len(obj) == 2:
             obj = {"start": obj[0], "end": obj[1]}
-        return strict(obj, cls)
+        return strict_range(obj, cls)
+
+    def structure_trigger_kind(obj: Any, cls: type) -> types.InlineCompletionTriggerKind:
+        if obj == 0:
+            return types.InlineCompletionTriggerKind.Invoked
+        return strict_kind(obj, cls)
 
     converter.register_structure_hook(types.Range, structure_range)
+    converter.register_structure_hook(types.InlineCompletionTriggerKind, structure_trigger_kind)
     return converter
 
 

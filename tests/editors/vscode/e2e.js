@@ -23,7 +23,7 @@ const EXPECT_INLINE = process.env.EXPECT_INLINE === '1';
 const FILES = (process.env.FILE_PROBLEMS || 'FB_Filler.st,FB_Capper.st').split(',');
 const FILE_HOVER = process.env.FILE_HOVER || 'FB_Filler.st';
 const HOVER_LINE = Number(process.env.HOVER_LINE || '21');
-const INLINE_PREFIX = process.env.INLINE_PREFIX || 'fbFillTimer(IN := ';
+const INLINE_PREFIX = process.env.INLINE_PREFIX || 'fbFillTimer(';
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 const results = { steps: {}, console: [] };

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -26,12 +27,16 @@ def _range(doc: Document, offset: int) -> types.Range:
     return types.Range(start=pos, end=pos)
 
 
+def _accepted(suggestion: Suggestion) -> types.Command:
+    return types.Command(title="plantls: accepted", command=ACCEPT, arguments=[suggestion.id])
+
+
 def inline_item(doc: Document, suggestion: Suggestion) -> types.InlineCompletionItem:
     """The suggestion as an inline item inserted at the cursor, with the accept command."""
     return types.InlineCompletionItem(
         insert_text=suggestion.text,
         range=_range(doc, suggestion.offset),
-        command=types.Command(title="plantls: accepted", command=ACCEPT, arguments=[suggestion.id]),
+        command=_accepted(suggestion),
     )
 
 
@@ -51,8 +56,21 @@ def completion_item(doc: Document, suggestion: Suggestion) -> types.CompletionIt
         preselect=True,
         insert_text_format=types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(range=_range(doc, suggestion.offset), new_text=suggestion.text),
-        command=types.Command(title="plantls: accepted", command=ACCEPT, arguments=[suggestion.id]),
+        command=_accepted(suggestion),
     )
+
+
+def with_selected_item(
+    doc: Document, info: types.SelectedCompletionInfo
+) -> tuple[Document, types.Position]:
+    """The document as it reads once the suggest widget's selected item is applied, and the
+    position after that item's text (where the model continues)."""
+    start = doc.lines.offset(convert.to_core_position(info.range.start, doc))
+    end = doc.lines.offset(convert.to_core_position(info.range.end, doc))
+    text = doc.text[:start] + info.text + doc.text[end:]
+    applied = replace(doc, text=text, _cache={}, previous=None)
+    after = convert.position(applied.lines.position(start + len(info.text)))
+    return applied, after
 
 
 async def suggest(
@@ -95,10 +113,21 @@ def register(server: PlantLanguageServer) -> None:
             return None
         doc, lang = target
         automatic = params.context.trigger_kind == types.InlineCompletionTriggerKind.Automatic
-        found = await suggest(server, doc, lang, params.position, "inline", automatic)
+        info = params.context.selected_completion_info
+        if info is None:
+            found = await suggest(server, doc, lang, params.position, "inline", automatic)
+            items = [inline_item(doc, found)] if found is not None else []
+            return types.InlineCompletionList(items=items)
+        # The suggest widget is open: the client shows only items that extend its selected
+        # item over the same range, so the model continues after that item's text.
+        applied, after = with_selected_item(doc, info)
+        found = await suggest(server, applied, lang, after, "inline", automatic)
         if found is None:
             return types.InlineCompletionList(items=[])
-        return types.InlineCompletionList(items=[inline_item(doc, found)])
+        item = types.InlineCompletionItem(
+            insert_text=info.text + found.text, range=info.range, command=_accepted(found)
+        )
+        return types.InlineCompletionList(items=[item])
 
     @server.command(ACCEPT)
     def accept(*args: str) -> bool:
