@@ -65,7 +65,7 @@ def test_the_editor_backend_never_writes_framing_tokens(fim_loving_model: Path) 
 
 def test_eval_never_writes_framing_tokens(fim_loving_model: Path) -> None:
     (model,) = load_models(fim_loving_model, None)
-    result = model.generate(GenerationRequest(PROMPT, max_new_tokens=8))
+    result = model.backend.generate(GenerationRequest(PROMPT, max_new_tokens=8))
     assert result.generated_tokens == 8
     assert not any(token in result.text for token in NEVER_GENERATED), result.text
     assert result.text.startswith(VISIBLE[:1]), result.text

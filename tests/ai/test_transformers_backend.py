@@ -51,6 +51,17 @@ def test_stop_sequence(backend: TransformersBackend) -> None:
     assert result.generated_tokens < 60
 
 
+def test_lead_newline(backend: TransformersBackend) -> None:
+    """A prompt one line break short: the model writes the line break, the stops apply after it
+    (plantls eval's prompts for holes at a line start)."""
+    request = GenerationRequest(PROMPT[:-1], max_new_tokens=60, stop=("\n",))
+    plain = backend.generate(request)
+    assert plain.text == "" and plain.finish == "stop"  # stopped by the model's line break
+    led = backend.generate(request, lead_newline=True)
+    assert led.text.strip() and "\n" not in led.text, led.text
+    assert led.finish == "stop" and led.generated_tokens > plain.generated_tokens
+
+
 class CancelAfter(CancelToken):
     """Cancelled after the backend has looked at it ``n`` times (once per generated token)."""
 

@@ -33,9 +33,9 @@ def test_ggml_round_trip_with_adapter(base_dir: Path, adapter_dir: Path, tmp_pat
     backend = CTransformersBackend(out)
     backend.load()
     tuned = load_models(base_dir, adapter_dir)[1]
-    ids = tuple(check_prompt_ids(tuned.tokenizer()))
+    ids = tuple(check_prompt_ids(tuned.backend.tokenizer()))
     req = GenerationRequest(prompt="", prompt_ids=ids, max_new_tokens=10)
-    a, b = backend.generate(req), tuned.generate(req)
+    a, b = backend.generate(req), tuned.backend.generate(req)
     assert a.text == b.text and a.generated_tokens == b.generated_tokens
     assert a.prompt_tokens == len(ids)
     cancel = CancelToken()

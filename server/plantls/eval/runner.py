@@ -21,26 +21,14 @@ from __future__ import annotations
 import json
 import random
 import statistics
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plantls.ai.backends.base import (
-    BackendError,
-    CancelToken,
-    GenerationRequest,
-    GenerationResult,
-    Tokenizer,
-)
+from plantls.ai.backends.base import BackendError, GenerationRequest
+from plantls.ai.backends.transformers_backend import TransformersBackend
 from plantls.train.corpus import SourceFile, collect
-from plantls.train.special_tokens import (
-    FIM_MIDDLE,
-    FIM_PREFIX,
-    FIM_SUFFIX,
-    lang_token,
-    never_generated_ids,
-)
+from plantls.train.special_tokens import FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX, lang_token
 
 KINDS = ("next-line", "block", "span")
 
@@ -289,104 +277,16 @@ def syntax_error_count(text: str, language: str) -> int:
 # ------------------------------------------------------------------ the model
 
 
-class TorchModel:
-    """A causal LM (plus optional merged LoRA adapter) behind the Backend interface."""
+@dataclass
+class EvalModel:
+    """A model under evaluation, ``base`` or ``adapter`` (merged into a copy of the base),
+    generating through the transformers backend as the language server does."""
 
-    def __init__(self, model: Any, tokenizer: Any, name: str) -> None:
-        self.model = model
-        self._tokenizer = tokenizer
-        self.name = name
-        eos = tokenizer.eos_token_id
-        self._eos = {int(eos)} if eos is not None else set()
-        self._never = never_generated_ids(tokenizer)
-
-    def load(self) -> None:
-        """Already loaded."""
-
-    def tokenizer(self) -> Tokenizer | None:
-        """The tokenizer."""
-        return self._tokenizer
-
-    def close(self) -> None:
-        """Nothing to free."""
-
-    def generate(
-        self,
-        request: GenerationRequest,
-        cancel: CancelToken | None = None,
-        heal_newline: bool = False,
-    ) -> GenerationResult:
-        """Greedy generation (transformers ``generate``) with stop strings and cancellation.
-
-        ``heal_newline``: the prompt ends one line break early (so that the model, not the
-        prompt, picks the token for the line break and the next line's indentation); a leading
-        line break is dropped from the text and stop strings apply after it.
-        """
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList
-
-        tok = self._tokenizer
-        ids = (
-            list(request.prompt_ids)
-            if request.prompt_ids is not None
-            else list(tok.encode(request.prompt, add_special_tokens=False))
-        )
-        n_prompt = len(ids)
-        state: dict[str, Any] = {"finish": "length", "first": None}
-        start = time.perf_counter()
-        eos = self._eos
-
-        class _Stop(StoppingCriteria):
-            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-                if state["first"] is None:
-                    state["first"] = time.perf_counter() - start
-                new = [int(t) for t in input_ids[0, n_prompt:]]
-                if cancel is not None and cancel.cancelled:
-                    state["finish"] = "cancelled"
-                    return torch.ones(input_ids.shape[0], dtype=torch.bool)
-                if new and new[-1] in eos:
-                    state["finish"] = "stop"
-                    return torch.ones(input_ids.shape[0], dtype=torch.bool)
-                if request.stop:
-                    text = tok.decode(new, skip_special_tokens=False)
-                    if heal_newline:
-                        text = text[1:] if text.startswith("\n") else text
-                    if any(s and s in text for s in request.stop):
-                        state["finish"] = "stop"
-                        return torch.ones(input_ids.shape[0], dtype=torch.bool)
-                return torch.zeros(input_ids.shape[0], dtype=torch.bool)
-
-        with torch.no_grad():
-            out = self.model.generate(
-                torch.tensor([ids]),
-                attention_mask=torch.ones((1, n_prompt), dtype=torch.long),
-                max_new_tokens=request.max_new_tokens,
-                do_sample=False,
-                stopping_criteria=StoppingCriteriaList([_Stop()]),
-                pad_token_id=self.model.config.eos_token_id,
-                eos_token_id=None,
-                suppress_tokens=self._never or None,
-            )
-        new_ids = [int(t) for t in out[0, n_prompt:]]
-        if new_ids and new_ids[-1] in eos:
-            new_ids = new_ids[:-1]
-        text = tok.decode(new_ids, skip_special_tokens=False)
-        if heal_newline and text.startswith("\n"):
-            text = text[1:]
-        cuts = [i for i in (text.find(s) for s in request.stop if s) if i >= 0]
-        if cuts:
-            text = text[: min(cuts)]
-        return GenerationResult(
-            text,
-            n_prompt,
-            len(new_ids),
-            time.perf_counter() - start,
-            state["first"],
-            state["finish"],
-        )
+    name: str
+    backend: TransformersBackend
 
 
-def load_models(model_dir: Path, adapter: Path | None) -> list[TorchModel]:
+def load_models(model_dir: Path, adapter: Path | None) -> list[EvalModel]:
     """The base model, then (when given) the same base with the adapter merged in."""
     from plantls.train.models import load_model, load_tokenizer
 
@@ -395,8 +295,7 @@ def load_models(model_dir: Path, adapter: Path | None) -> list[TorchModel]:
         base = load_model(model_dir)
     except (OSError, ValueError) as exc:
         raise BackendError(f"cannot load {model_dir}: {exc}") from exc
-    base.eval()
-    models = [TorchModel(base, tokenizer, "base")]
+    models = [EvalModel("base", TransformersBackend.around(base, tokenizer))]
     if adapter is not None:
         import copy
 
@@ -405,16 +304,9 @@ def load_models(model_dir: Path, adapter: Path | None) -> list[TorchModel]:
         if not (adapter / "adapter_config.json").exists():
             raise BackendError(f"{adapter}: not a peft adapter (no adapter_config.json)")
         tuned = PeftModel.from_pretrained(copy.deepcopy(base), str(adapter), is_trainable=False)
-        tuned = tuned.merge_and_unload()
-        tuned.eval()
-        models.append(TorchModel(tuned, tokenizer, "adapter"))
+        merged = tuned.merge_and_unload()
+        models.append(EvalModel("adapter", TransformersBackend.around(merged, tokenizer)))
     return models
-
-
-def max_positions(model: Any) -> int | None:
-    """The model's context length (absolute position embeddings), if it has one."""
-    cfg = model.config
-    return getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
 
 
 def _prompt_ids(
@@ -440,7 +332,8 @@ def _prompt_ids(
 
 
 def _heals(hole: Hole, fim: bool) -> bool:
-    """Prefix-only prompts for holes at a line start end before the line break (see generate)."""
+    """Prefix-only prompts for holes at a line start end before the line break (see
+    ``TransformersBackend.generate``'s ``lead_newline``)."""
     return not fim and hole.start > 0 and hole.file.text[hole.start - 1] == "\n"
 
 
@@ -452,12 +345,12 @@ def _postprocess(prediction: str, hole: Hole) -> str:
 
 
 def score_model(
-    model: TorchModel, holes: list[Hole], cfg: EvalConfig, fim: bool, base_errors: dict[str, int]
+    model: EvalModel, holes: list[Hole], cfg: EvalConfig, fim: bool, base_errors: dict[str, int]
 ) -> ModelScores:
     """Run the model on every hole and score it."""
     scores = ModelScores(model.name)
-    tok = model.tokenizer()
-    positions = max_positions(model.model)
+    tok = model.backend.tokenizer()
+    positions = model.backend.context_length
     for hole in holes:
         n_lines = hole.target.count("\n") + 1
         new_tokens = cfg.max_new_tokens * (2 if n_lines > 1 else 1)
@@ -467,7 +360,7 @@ def score_model(
         req = GenerationRequest(
             prompt="", prompt_ids=tuple(ids), stop=stop, max_new_tokens=new_tokens
         )
-        res = model.generate(req, heal_newline=_heals(hole, fim))
+        res = model.backend.generate(req, lead_newline=_heals(hole, fim))
         pred = _postprocess(res.text, hole)
         text = hole.file.text
         completed = text[: hole.start] + pred + text[hole.end :]
@@ -504,7 +397,7 @@ def evaluate(
     if not files:
         raise ValueError("no held-out files to evaluate on (give more files or --all-files)")
     models = load_models(model_dir, adapter)
-    fim = has_plantls_fim(models[0].tokenizer()) and cfg.prompt != "prefix"
+    fim = has_plantls_fim(models[0].backend.tokenizer()) and cfg.prompt != "prefix"
     if cfg.prompt == "fim" and not fim:
         raise ValueError("this model has no plantls FIM tokens; use --prompt prefix")
     kinds = [k for k in cfg.kinds if fim or k != "span"]

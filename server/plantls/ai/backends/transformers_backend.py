@@ -90,12 +90,14 @@ class _Stopper:
         cancel: CancelToken | None,
         tokenizer: Any,
         t0: float,
+        lead_newline: bool = False,
     ) -> None:
         self.start = start
         self.stops = stops
         self.cancel = cancel
         self.tokenizer = tokenizer
         self.t0 = t0
+        self.lead_newline = lead_newline
         self.first: float | None = None
         self.cancelled = False
         self.stopped = False
@@ -112,7 +114,10 @@ class _Stopper:
         elif self.stops:
             new = input_ids[0, self.start :].tolist()
             # The stop can only end in the last token: look at a window of recent tokens.
-            window = self.tokenizer.decode(new[-(self.tail + 8) :], skip_special_tokens=False)
+            recent = new[-(self.tail + 8) :]
+            window = self.tokenizer.decode(recent, skip_special_tokens=False)
+            if self.lead_newline and len(recent) == len(new) and window.startswith("\n"):
+                window = window[1:]
             if any(s in window for s in self.stops):
                 self.stopped = done = True
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
@@ -207,6 +212,18 @@ class TransformersBackend:
             raise BackendError(f"cannot load the model from {path}: {_short(exc)}") from None
         if self.adapter:
             model = self._with_adapter(model, Path(self.adapter).expanduser())
+        self._adopt(model, tok)
+
+    @classmethod
+    def around(cls, model: Any, tokenizer: Any) -> TransformersBackend:
+        """A backend for a model and tokenizer already in memory (``plantls eval`` loads the
+        base once and merges the adapter into a copy)."""
+        backend = cls("")
+        backend.device = str(next(model.parameters()).device)
+        backend._adopt(model, tokenizer)
+        return backend
+
+    def _adopt(self, model: Any, tok: Any) -> None:
         model.eval()
         self._model, self._tok = model, tok
         self._never = never_generated_ids(tok)
@@ -259,9 +276,18 @@ class TransformersBackend:
         return list(self._tok.encode(request.prompt, add_special_tokens=False))
 
     def generate(
-        self, request: GenerationRequest, cancel: CancelToken | None = None
+        self,
+        request: GenerationRequest,
+        cancel: CancelToken | None = None,
+        lead_newline: bool = False,
     ) -> GenerationResult:
-        """Greedy (or sampled) generation with stops and cancellation between tokens."""
+        """Greedy (or sampled) generation with stops and cancellation between tokens.
+
+        ``lead_newline``: the prompt ends one line break early (``plantls eval``'s prompts for
+        holes at a line start, so that the model, not the prompt, picks the token for the line
+        break and the indentation); a leading line break is dropped from the text, and the
+        stops apply after it.
+        """
         if self._model is None:
             raise BackendError("the model is not loaded")
         import torch
@@ -276,7 +302,7 @@ class TransformersBackend:
         if cancel is not None and cancel.cancelled:
             return GenerationResult("", len(ids), 0, 0.0, finish="cancelled")
         eos = self._tok.eos_token_id
-        stopper = _Stopper(len(ids), request.stop, cancel, self._tok, t0)
+        stopper = _Stopper(len(ids), request.stop, cancel, self._tok, t0, lead_newline)
         kwargs: dict[str, Any] = {
             "max_new_tokens": request.max_new_tokens,
             "stopping_criteria": StoppingCriteriaList([stopper]),
@@ -310,6 +336,8 @@ class TransformersBackend:
             new = new[: new.index(eos)]
             finish = "stop"
         text = self._tok.decode(new, skip_special_tokens=False)
+        if lead_newline and text.startswith("\n"):
+            text = text[1:]
         cut = min((text.find(s) for s in request.stop if s in text), default=-1)
         if cut >= 0:
             text = text[:cut]
