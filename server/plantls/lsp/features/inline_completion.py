@@ -114,16 +114,14 @@ def register(server: PlantLanguageServer) -> None:
         doc, lang = target
         automatic = params.context.trigger_kind == types.InlineCompletionTriggerKind.Automatic
         info = params.context.selected_completion_info
-        if info is None:
-            found = await suggest(server, doc, lang, params.position, "inline", automatic)
-            items = [inline_item(doc, found)] if found is not None else []
-            return types.InlineCompletionList(items=items)
-        # The suggest widget is open: the client shows only items that extend its selected
+        # With the suggest widget open, the client shows only items that extend its selected
         # item over the same range, so the model continues after that item's text.
-        applied, after = with_selected_item(doc, info)
-        found = await suggest(server, applied, lang, after, "inline", automatic)
+        seen, position = (doc, params.position) if info is None else with_selected_item(doc, info)
+        found = await suggest(server, seen, lang, position, "inline", automatic)
         if found is None:
             return types.InlineCompletionList(items=[])
+        if info is None:
+            return types.InlineCompletionList(items=[inline_item(doc, found)])
         item = types.InlineCompletionItem(
             insert_text=info.text + found.text, range=info.range, command=_accepted(found)
         )
