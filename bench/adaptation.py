@@ -86,6 +86,8 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
             prompt,
             "--format",
             "json",
+            "--out",
+            str(args.out / f"{project.name}-eval-{prompt}"),
         ]
         t1 = time.perf_counter()
         ev = subprocess.run(eval_cmd, capture_output=True, text=True)
@@ -105,6 +107,8 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
             "base_parse_rate": base["parse_rate"],
             "adapter_parse_rate": tuned["parse_rate"],
             "latency_ms_p50": tuned["latency_ms_p50"],
+            "gained": _hole_changes(args.out / f"{project.name}-eval-{prompt}", True),
+            "lost": _hole_changes(args.out / f"{project.name}-eval-{prompt}", False),
             "eval_cmd": " ".join(eval_cmd[2:]),
         }
         # the first prompt's figures at the top level, every prompt's under its name
@@ -112,6 +116,20 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
             row.update(figures)
         row[prompt] = figures
     return row
+
+
+def _hole_changes(report: Path, gained: bool) -> int | None:
+    """Holes the adapter gets right and the base wrong (``gained``), or the other way round,
+    from the samples in an eval report folder."""
+    try:
+        samples = json.loads((report / "results.json").read_text())["samples"]
+    except (OSError, ValueError, KeyError):
+        return None
+    base, tuned = samples["base"], samples["adapter"]
+    return sum(
+        t["exact"] and not b["exact"] if gained else b["exact"] and not t["exact"]
+        for b, t in zip(base, tuned, strict=True)
+    )
 
 
 def _load() -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from plantls.ai.backends import create_backend
 from plantls.ai.backends.base import BackendError, CancelToken, GenerationRequest
-from plantls.ai.backends.transformers_backend import TransformersBackend
+from plantls.ai.backends.transformers_backend import TransformersBackend, line_break_ids
 from plantls.core.settings import ModelSettings
 
 PROMPT = "<|lang:iec-st|>PROGRAM P_Motor\nVAR\n    bStart : BOOL;\n"
@@ -60,6 +60,24 @@ def test_lead_newline(backend: TransformersBackend) -> None:
     led = backend.generate(request, lead_newline=True)
     assert led.text.strip() and "\n" not in led.text, led.text
     assert led.finish == "stop" and led.generated_tokens > plain.generated_tokens
+
+
+def test_lead_newline_starts_a_new_line(backend: TransformersBackend) -> None:
+    """With ``lead_newline`` the first token starts with a line break even where the model
+    would rather go on with the line before, so the answer is always a next line."""
+    request = GenerationRequest(PROMPT + "    bSt", max_new_tokens=1)
+    plain = backend.generate(request)
+    assert plain.text.strip(), plain.text  # the model goes on with the identifier
+    led = backend.generate(request, lead_newline=True)
+    assert led.generated_tokens == 1 and not led.text.strip(), led.text
+
+
+def test_line_break_ids(backend: TransformersBackend) -> None:
+    tok = backend.tokenizer()
+    ids = line_break_ids(tok)
+    assert tok.encode("\n", add_special_tokens=False)[0] in ids
+    assert all(tok.decode([i]).startswith("\n") for i in ids)
+    assert tok.encode("VAR", add_special_tokens=False)[0] not in ids
 
 
 class CancelAfter(CancelToken):

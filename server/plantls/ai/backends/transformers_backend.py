@@ -123,6 +123,28 @@ class _Stopper:
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
 
 
+class _FirstTokenOnly:
+    """A transformers LogitsProcessor: the first generated token is one of ``allowed``."""
+
+    def __init__(self, start: int, allowed: list[int]) -> None:
+        self.start = start
+        self.allowed = allowed
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        if input_ids.shape[1] != self.start:
+            return scores
+        keep = scores[:, self.allowed]
+        scores = scores.clone().fill_(float("-inf"))
+        scores[:, self.allowed] = keep
+        return scores
+
+
+def line_break_ids(tokenizer: Any) -> list[int]:
+    """The ids of every token whose text starts with a line break."""
+    texts = tokenizer.batch_decode([[i] for i in range(len(tokenizer))], skip_special_tokens=False)
+    return [i for i, text in enumerate(texts) if text.startswith("\n")]
+
+
 class TransformersBackend:
     """A local model loaded with transformers (and peft for an adapter)."""
 
@@ -147,6 +169,7 @@ class TransformersBackend:
         self._model: Any = None
         self._tok: Any = None
         self._never: list[int] = []
+        self._line_breaks: list[int] | None = None
         self._lock = threading.Lock()
 
     # -- loading ------------------------------------------------------------------------------
@@ -285,8 +308,9 @@ class TransformersBackend:
 
         ``lead_newline``: the prompt ends one line break early (``plantls eval``'s prompts for
         holes at a line start, so that the model, not the prompt, picks the token for the line
-        break and the indentation); a leading line break is dropped from the text, and the
-        stops apply after it.
+        break and the indentation). The first token is then one that starts with a line break
+        (the model may not go on with the line before), that line break is dropped from the
+        text, and the stops apply after it.
         """
         if self._model is None:
             raise BackendError("the model is not loaded")
@@ -311,6 +335,14 @@ class TransformersBackend:
         }
         if self._never:
             kwargs["suppress_tokens"] = self._never
+        if lead_newline:
+            from transformers import LogitsProcessorList
+
+            if self._line_breaks is None:
+                self._line_breaks = line_break_ids(self._tok)
+            if self._line_breaks:
+                first = _FirstTokenOnly(len(ids), self._line_breaks)
+                kwargs["logits_processor"] = LogitsProcessorList([first])
         if request.temperature > 0:
             kwargs["temperature"] = request.temperature
         else:
