@@ -48,11 +48,17 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
     ]
     load_before = _load()
     t0 = time.perf_counter()
-    done = subprocess.run(train_cmd, capture_output=True, text=True)
+    if args.eval_only:
+        written = args.eval_only / project.name
+        if not (written / "training.json").is_file():
+            return {"project": project.name, "error": f"{written}: no adapter to evaluate"}
+        train_cmd = [*PLANTLS, f"(not run: the adapter in {written})"]
+    else:
+        done = subprocess.run(train_cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            return {"project": project.name, "error": done.stderr[-2000:]}
+        written = Path(done.stdout.strip().split()[1])
     wall = time.perf_counter() - t0
-    if done.returncode != 0:
-        return {"project": project.name, "error": done.stderr[-2000:]}
-    written = Path(done.stdout.strip().split()[1])
     meta = json.loads((written / "training.json").read_text())
     row: dict[str, object] = {
         "project": project.name,
@@ -61,7 +67,8 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
         "steps": meta["steps"],
         "train_tokens": meta["tokens"],
         "train_seconds_steps": round(meta["seconds"], 1),
-        "train_seconds_wall": round(wall, 1),
+        # eval-only: the steps' time from the adapter's training.json, not a wall-clock
+        "train_seconds_wall": None if args.eval_only else round(wall, 1),
         "trainable_share": meta["trainable_params"] / meta["total_params"],
         "train_cmd": " ".join(train_cmd[2:]),
         "load_before_train": load_before,
@@ -229,7 +236,7 @@ def table(rows: list[dict[str, object]]) -> str:
             f"{100 * float(r['adapter_exact_match']):.1f}% | "  # type: ignore[arg-type]
             f"{float(r['base_edit_similarity']):.3f} → "  # type: ignore[arg-type]
             f"{float(r['adapter_edit_similarity']):.3f} | "  # type: ignore[arg-type]
-            f"{float(r['train_seconds_wall']) / 60:.1f} min | "  # type: ignore[arg-type]
+            f"{float(r['train_seconds_wall'] or r['train_seconds_steps']) / 60:.1f} min | "  # type: ignore[arg-type]
             f"{100 * float(r['trainable_share']):.2f}% |"  # type: ignore[arg-type]
         )
     return "\n".join(out)
@@ -260,6 +267,12 @@ def main() -> int:
     parser.add_argument("--speed-batch", type=int, default=4)
     parser.add_argument("--speed-length", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--eval-only",
+        type=Path,
+        metavar="DIR",
+        help="evaluate the adapters already in DIR/PROJECT instead of training new ones",
+    )
     parser.add_argument("--train-args", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args()
     if args.speed_steps:
