@@ -52,7 +52,6 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
         written = args.eval_only / project.name
         if not (written / "training.json").is_file():
             return {"project": project.name, "error": f"{written}: no adapter to evaluate"}
-        train_cmd = [*PLANTLS, f"(not run: the adapter in {written})"]
     else:
         done = subprocess.run(train_cmd, capture_output=True, text=True)
         if done.returncode != 0:
@@ -70,11 +69,14 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
         # eval-only: the steps' time from the adapter's training.json, not a wall-clock
         "train_seconds_wall": None if args.eval_only else round(wall, 1),
         "trainable_share": meta["trainable_params"] / meta["total_params"],
-        "train_cmd": " ".join(train_cmd[2:]),
+        "train_cmd": f"(not run: the adapter in {written})"
+        if args.eval_only
+        else " ".join(train_cmd[2:]),
         "load_before_train": load_before,
         "load_after_train": _load(),
     }
     for n, prompt in enumerate(p for p in args.prompt.split(",") if p):
+        report = args.out / f"{project.name}-eval-{prompt}"
         eval_cmd = [
             *PLANTLS,
             "eval",
@@ -94,7 +96,7 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
             "--format",
             "json",
             "--out",
-            str(args.out / f"{project.name}-eval-{prompt}"),
+            str(report),
         ]
         t1 = time.perf_counter()
         ev = subprocess.run(eval_cmd, capture_output=True, text=True)
@@ -114,8 +116,7 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
             "base_parse_rate": base["parse_rate"],
             "adapter_parse_rate": tuned["parse_rate"],
             "latency_ms_p50": tuned["latency_ms_p50"],
-            "gained": _hole_changes(args.out / f"{project.name}-eval-{prompt}", True),
-            "lost": _hole_changes(args.out / f"{project.name}-eval-{prompt}", False),
+            **_hole_changes(report),
             "eval_cmd": " ".join(eval_cmd[2:]),
         }
         # the first prompt's figures at the top level, every prompt's under its name
@@ -125,18 +126,20 @@ def run_project(project: Path, args: argparse.Namespace) -> dict[str, object]:
     return row
 
 
-def _hole_changes(report: Path, gained: bool) -> int | None:
-    """Holes the adapter gets right and the base wrong (``gained``), or the other way round,
-    from the samples in an eval report folder."""
+def _hole_changes(report: Path) -> dict[str, int | None]:
+    """``gained``: holes the adapter gets right and the base wrong; ``lost``: the other way
+    round (from the samples in an eval report folder; None when it cannot be read)."""
     try:
         samples = json.loads((report / "results.json").read_text())["samples"]
     except (OSError, ValueError, KeyError):
-        return None
-    base, tuned = samples["base"], samples["adapter"]
-    return sum(
-        t["exact"] and not b["exact"] if gained else b["exact"] and not t["exact"]
-        for b, t in zip(base, tuned, strict=True)
-    )
+        return {"gained": None, "lost": None}
+    pairs = [
+        (b["exact"], t["exact"]) for b, t in zip(samples["base"], samples["adapter"], strict=True)
+    ]
+    return {
+        "gained": sum(t and not b for b, t in pairs),
+        "lost": sum(b and not t for b, t in pairs),
+    }
 
 
 def _load() -> str:
